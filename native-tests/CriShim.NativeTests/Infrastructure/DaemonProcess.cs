@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using CriShim.Protocol;
+using CriShim.Protocol.V1;
+using Grpc.Net.Client;
+
+namespace CriShim.NativeTests.Infrastructure;
+
+/// <summary>
+/// The real <c>out/bin/crishim</c> on a private socket, root and state directory, talked to over
+/// the socket with the generated clients. Restartable, so tests can check what survives.
+/// </summary>
+public sealed class DaemonProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _log = new();
+    private Process? _process;
+    private GrpcChannel? _channel;
+
+    private DaemonProcess(string workDir, IReadOnlyList<string> extraArgs)
+    {
+        WorkDir = workDir;
+        ExtraArgs = extraArgs;
+        Directory.CreateDirectory(CniConfDir);
+    }
+
+    public string WorkDir { get; }
+    public IReadOnlyList<string> ExtraArgs { get; }
+    public string Socket => Path.Combine(WorkDir, "crishim.sock");
+    public string Root => Path.Combine(WorkDir, "root");
+    public string State => Path.Combine(WorkDir, "state");
+    public string CniConfDir => Path.Combine(WorkDir, "net.d");
+    public string ConfigFile => Path.Combine(WorkDir, "crishim.toml");
+    public int Pid => _process?.Id ?? throw new InvalidOperationException("daemon is not running");
+
+    public RuntimeService.RuntimeServiceClient Runtime { get; private set; } = null!;
+    public ImageService.ImageServiceClient Images { get; private set; } = null!;
+
+    /// <summary>What the daemon wrote to stderr so far, for assertion messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<DaemonProcess> StartAsync(params string[] extraArgs)
+    {
+        var workDir = Directory.CreateTempSubdirectory("crishim-test-").FullName;
+        var daemon = new DaemonProcess(workDir, extraArgs);
+        await daemon.StartAsync();
+        return daemon;
+    }
+
+    public IReadOnlyList<string> Arguments =>
+    [
+        "--config", ConfigFile,
+        "--listen", Socket,
+        "--root", Root,
+        "--state", State,
+        "--cni-conf-dir", CniConfDir,
+        "--registries-conf", Path.Combine(WorkDir, "registries.conf"),
+        "--log-level", "debug",
+        .. ExtraArgs,
+    ];
+
+    public async Task StartAsync()
+    {
+        if (!File.Exists(ConfigFile))
+        {
+            await File.WriteAllTextAsync(ConfigFile, "# written by the native tests\n");
+        }
+        var info = new ProcessStartInfo(Repository.Binary("crishim"))
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in Arguments)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        _process = process;
+        await WaitForSocketAsync(process);
+        _channel = CriChannel.Create(Socket);
+        Runtime = new RuntimeService.RuntimeServiceClient(_channel);
+        Images = new ImageService.ImageServiceClient(_channel);
+    }
+
+    /// <summary>SIGTERM, as systemd stops the daemon; returns the exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return 0;
+        }
+        _channel?.Dispose();
+        _channel = null;
+        if (!process.HasExited)
+        {
+            Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGTERM);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill();
+                throw new TimeoutException("crishim did not stop within 20 s of SIGTERM\n" + Log);
+            }
+        }
+        _process = null;
+        var code = process.ExitCode;
+        process.Dispose();
+        return code;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(WorkDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Something a test left mounted keeps the directory; the test that did it reports that.
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private async Task WaitForSocketAsync(Process process)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync();
+                throw new InvalidOperationException($"crishim exited with {process.ExitCode} before serving\n{Log}");
+            }
+            if (File.Exists(Socket))
+            {
+                using var probe = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await probe.ConnectAsync(new UnixDomainSocketEndPoint(Socket));
+                    return;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"crishim did not serve {Socket} within 30 s\n{Log}");
+    }
+}

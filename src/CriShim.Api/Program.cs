@@ -1,0 +1,93 @@
+using CriShim.Api.Hosting;
+using CriShim.Api.Http2;
+using CriShim.Api.Services;
+using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Daemon;
+using CriShim.Runtime.Network;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
+
+const int MaxMessageBytes = 16 * 1024 * 1024;
+
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(DaemonConfigLoader.Usage());
+    return 0;
+}
+if (args is ["--version"])
+{
+    Console.WriteLine($"{RuntimeIdentity.Name} {RuntimeIdentity.RuntimeVersion} (CRI {RuntimeIdentity.RuntimeApiVersion})");
+    return 0;
+}
+
+DaemonConfig config;
+try
+{
+    config = DaemonConfigLoader.Load(args);
+    if (!Environment.IsPrivilegedProcess)
+    {
+        throw new ConfigException("crishim must run as root: it creates namespaces, mounts and cgroups");
+    }
+    Directory.CreateDirectory(config.Root);
+    Directory.CreateDirectory(config.State);
+    UnixSocketEndpoint.Claim(config.Listen);
+}
+catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)
+{
+    Console.Error.WriteLine($"crishim: {e.Message}");
+    return 2;
+}
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddJsonConsole(o =>
+{
+    o.UseUtcTimestamp = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+});
+builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+var level = config.LogLevel switch
+{
+    "trace" => LogLevel.Trace,
+    "debug" => LogLevel.Debug,
+    "warn" => LogLevel.Warning,
+    "error" => LogLevel.Error,
+    _ => LogLevel.Information,
+};
+builder.Logging.SetMinimumLevel(level);
+builder.Logging.AddFilter("Microsoft", level < LogLevel.Information ? level : LogLevel.Warning);
+builder.Logging.AddFilter("Grpc", level < LogLevel.Information ? level : LogLevel.Warning);
+
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Limits.Http2.MaxFrameSize = 16 * 1024;
+    kestrel.ListenUnixSocket(config.Listen, listen =>
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        listen.UseAuthorityRewriting();
+    });
+});
+builder.Services.AddGrpc(o =>
+{
+    o.Interceptors.Add<ErrorInterceptor>();
+    o.MaxReceiveMessageSize = MaxMessageBytes;
+    o.MaxSendMessageSize = MaxMessageBytes;
+});
+builder.Services.AddSingleton(config);
+builder.Services.AddSingleton<CniConfigDirectory>();
+builder.Services.AddSingleton<RuntimeSettingsStore>();
+builder.Services.AddSingleton<RuntimeStatusReporter>();
+
+var app = builder.Build();
+app.MapGrpcService<CriRuntimeService>();
+app.MapGrpcService<CriImageService>();
+
+var log = app.Services.GetRequiredService<ILogger<Program>>();
+await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());
+log.LogInformation("crishim {Version} serving CRI on unix://{Socket} (root {Root}, state {State})",
+    RuntimeIdentity.RuntimeVersion, config.Listen, config.Root, config.State);
+
+// Stopping the daemon only stops serving: containers are not its children and keep running.
+await app.WaitForShutdownAsync();
+log.LogInformation("crishim stopped; containers were left running");
+return 0;

@@ -1,0 +1,6 @@
+namespace CriShim.Native.Interop;
+
+internal static partial class Libc
+{
+    internal const string Name = "libc";
+}

@@ -1,0 +1,18 @@
+namespace CriShim.Runtime.Configuration;
+
+/// <summary>The daemon's effective configuration: defaults, overridden by the config file, overridden by flags.</summary>
+public sealed record DaemonConfig
+{
+    public const string DefaultConfigPath = "/etc/crishim/crishim.toml";
+
+    public string ConfigPath { get; init; } = DefaultConfigPath;
+    public string Listen { get; init; } = "/run/crishim/crishim.sock";
+    public string Root { get; init; } = "/var/lib/crishim";
+    public string State { get; init; } = "/run/crishim";
+    public string RegistriesConf { get; init; } = "/etc/containers/registries.conf";
+    public string CniConfDir { get; init; } = "/etc/cni/net.d";
+    public IReadOnlyList<string> CniBinDirs { get; init; } = ["/opt/cni/bin", "/usr/lib/cni"];
+    public string StreamAddress { get; init; } = "127.0.0.1:0";
+    public string CgroupDriver { get; init; } = "cgroupfs";
+    public string LogLevel { get; init; } = "info";
+}

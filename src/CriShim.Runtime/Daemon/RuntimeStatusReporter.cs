@@ -1,0 +1,93 @@
+using System.Text.Json;
+using CriShim.Protocol.V1;
+using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Errors;
+using CriShim.Runtime.Network;
+
+namespace CriShim.Runtime.Daemon;
+
+/// <summary>Answers <c>Version</c>, <c>Status</c> and <c>RuntimeConfig</c>: what the kubelet checks before it schedules anything.</summary>
+public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirectory cni, RuntimeSettingsStore settings)
+{
+    public const string RuntimeReady = "RuntimeReady";
+    public const string NetworkReady = "NetworkReady";
+    public const string NetworkPluginNotReady = "NetworkPluginNotReady";
+
+    public VersionResponse Version() => new()
+    {
+        Version = RuntimeIdentity.KubeletApiVersion,
+        RuntimeName = RuntimeIdentity.Name,
+        RuntimeVersion = RuntimeIdentity.RuntimeVersion,
+        RuntimeApiVersion = RuntimeIdentity.RuntimeApiVersion,
+    };
+
+    public StatusResponse Status(bool verbose)
+    {
+        var network = cni.Find();
+        var networkCondition = new RuntimeCondition { Type = NetworkReady, Status = network.Found };
+        if (!network.Found)
+        {
+            networkCondition.Reason = NetworkPluginNotReady;
+            networkCondition.Message = "Network plugin returns error: cni plugin not initialized: " + string.Join("; ", network.Problems);
+        }
+        var response = new StatusResponse
+        {
+            Status = new RuntimeStatus
+            {
+                Conditions =
+                {
+                    new RuntimeCondition { Type = RuntimeReady, Status = true },
+                    networkCondition,
+                },
+            },
+            RuntimeHandlers =
+            {
+                new RuntimeHandler { Name = "", Features = new RuntimeHandlerFeatures() },
+            },
+            Features = new RuntimeFeatures(),
+        };
+        if (verbose)
+        {
+            response.Info.Add("config", JsonSerializer.Serialize(EffectiveConfig(network)));
+        }
+        return response;
+    }
+
+    public RuntimeConfigResponse RuntimeConfig() => new()
+    {
+        Linux = new LinuxRuntimeConfiguration { CgroupDriver = CgroupDriver.Cgroupfs },
+    };
+
+    public void UpdateRuntimeConfig(UpdateRuntimeConfigRequest request)
+    {
+        var podCidr = request.RuntimeConfig?.NetworkConfig?.PodCidr ?? "";
+        if (podCidr.Length == 0)
+        {
+            return;
+        }
+        foreach (var cidr in podCidr.Split(','))
+        {
+            if (!System.Net.IPNetwork.TryParse(cidr.Trim(), out _))
+            {
+                throw new InvalidArgumentException($"pod CIDR '{cidr}' is not an IP network such as 10.88.0.0/16");
+            }
+        }
+        settings.SetPodCidr(podCidr);
+    }
+
+    private object EffectiveConfig(CniConfigDirectory.Lookup network) => new
+    {
+        configPath = config.ConfigPath,
+        listen = config.Listen,
+        root = config.Root,
+        state = config.State,
+        registriesConf = config.RegistriesConf,
+        cniConfDir = config.CniConfDir,
+        cniBinDir = config.CniBinDirs,
+        streamAddress = config.StreamAddress,
+        cgroupDriver = config.CgroupDriver,
+        logLevel = config.LogLevel,
+        podCidr = settings.Current.PodCidr,
+        cniConfig = network.File,
+    };
+}

@@ -1,0 +1,106 @@
+using CriShim.Runtime.Configuration;
+
+namespace CriShim.Runtime.Tests.Configuration;
+
+public sealed class DaemonConfigLoaderTests
+{
+    private static readonly IReadOnlyDictionary<string, string> NoFlags = new Dictionary<string, string>();
+
+    [Fact]
+    public void Defaults_match_the_documented_paths()
+    {
+        var config = DaemonConfigLoader.Build(null, DaemonConfig.DefaultConfigPath, NoFlags);
+
+        Assert.Equal("/run/crishim/crishim.sock", config.Listen);
+        Assert.Equal("/var/lib/crishim", config.Root);
+        Assert.Equal("/run/crishim", config.State);
+        Assert.Equal("/etc/containers/registries.conf", config.RegistriesConf);
+        Assert.Equal("/etc/cni/net.d", config.CniConfDir);
+        Assert.Equal(["/opt/cni/bin", "/usr/lib/cni"], config.CniBinDirs);
+        Assert.Equal("127.0.0.1:0", config.StreamAddress);
+        Assert.Equal("cgroupfs", config.CgroupDriver);
+        Assert.Equal("info", config.LogLevel);
+    }
+
+    [Fact]
+    public void Toml_keys_set_values_and_flags_win()
+    {
+        const string toml = """
+            listen = "/tmp/a.sock"
+            root = "/srv/crishim"
+            cni_bin_dir = ["/a", "/b"]
+            stream_address = "0.0.0.0:10010"
+            log_level = "warn"
+            """;
+        var flags = DaemonConfigLoader.ParseFlags(["--listen=unix:///tmp/b.sock", "--log-level", "debug"]);
+
+        var config = DaemonConfigLoader.Build(toml, "/x.toml", flags);
+
+        Assert.Equal("/tmp/b.sock", config.Listen);
+        Assert.Equal("/srv/crishim", config.Root);
+        Assert.Equal(["/a", "/b"], config.CniBinDirs);
+        Assert.Equal("0.0.0.0:10010", config.StreamAddress);
+        Assert.Equal("debug", config.LogLevel);
+    }
+
+    [Fact]
+    public void Cni_bin_dir_flag_splits_on_colons()
+    {
+        var config = DaemonConfigLoader.Build(null, "/x", DaemonConfigLoader.ParseFlags(["--cni-bin-dir", "/opt/cni/bin:/usr/lib/cni:/x"]));
+
+        Assert.Equal(["/opt/cni/bin", "/usr/lib/cni", "/x"], config.CniBinDirs);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "x", "unknown flag --bogus")]
+    [InlineData("--root", "relative", "root must be an absolute path")]
+    [InlineData("--cgroup-driver", "systemd", "only 'cgroupfs'")]
+    [InlineData("--log-level", "loud", "log level 'loud'")]
+    [InlineData("--stream-address", "localhost", "not ADDR:PORT")]
+    public void Bad_flags_are_refused_with_the_reason(string flag, string value, string message)
+    {
+        var error = Assert.Throws<ConfigException>(() =>
+            DaemonConfigLoader.Build(null, "/x", DaemonConfigLoader.ParseFlags([flag, value])));
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_flag_without_a_value_is_refused()
+    {
+        var error = Assert.Throws<ConfigException>(() => DaemonConfigLoader.ParseFlags(["--root"]));
+
+        Assert.Contains("--root needs a value", error.Message);
+    }
+
+    [Theory]
+    [InlineData("unknown_key = \"x\"", "unknown key 'unknown_key'")]
+    [InlineData("root = 5", "key 'root' must be a string")]
+    [InlineData("root = ", "/etc/x.toml")]
+    public void Bad_toml_is_refused_naming_the_file(string toml, string message)
+    {
+        var error = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Build(toml, "/etc/x.toml", NoFlags));
+
+        Assert.Contains(message, error.Message);
+        Assert.StartsWith("/etc/x.toml", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_explicit_config_file_is_an_error()
+    {
+        var error = Assert.Throws<ConfigException>(() => DaemonConfigLoader.Load(["--config", "/nonexistent/crishim.toml"]));
+
+        Assert.Contains("does not exist", error.Message);
+    }
+
+    [Fact]
+    public void Usage_names_every_flag()
+    {
+        var usage = DaemonConfigLoader.Usage();
+
+        foreach (var flag in new[] { "--config", "--listen", "--root", "--state", "--registries-conf", "--cni-conf-dir", "--cni-bin-dir", "--stream-address", "--cgroup-driver", "--log-level" })
+        {
+            Assert.Contains(flag, usage);
+        }
+    }
+}
