@@ -12,8 +12,7 @@ namespace CriShim.Api.Http2;
 /// </summary>
 internal sealed class AuthorityRewriter(int maxDynamicTableSize, int maxHeaderBlockSize)
 {
-    /// <summary>What replaces an <c>:authority</c> that is not a host.</summary>
-    public const string ReplacementAuthority = "localhost";
+    private const string ReplacementAuthority = "localhost";
 
     // Every endpoint accepts frames of this size whatever it advertised (RFC 9113 §4.2).
     private const int MaxFramePayload = 16_384;
@@ -64,7 +63,7 @@ internal sealed class AuthorityRewriter(int maxDynamicTableSize, int maxHeaderBl
         Stage.Preface => TryPassPreface(ref reader, output),
         Stage.FrameHeader => TryProcessFrame(ref reader, output),
         Stage.PassingPayload => TryPassPayload(ref reader, output),
-        _ => Pass(ref reader, reader.Remaining, output),
+        _ => Pass(ref reader, reader.Remaining, output), // Transparent
     };
 
     private bool TryPassPreface(ref SequenceReader<byte> reader, IBufferWriter<byte> output)

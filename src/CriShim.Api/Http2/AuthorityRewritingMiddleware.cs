@@ -16,7 +16,7 @@ public static class AuthorityRewritingMiddleware
 
     /// <summary>
     /// Rewrites a client <c>:authority</c> that is not a valid host to <c>localhost</c> on this HTTP/2
-    /// cleartext endpoint. Call it before anything else that wraps the connection.
+    /// endpoint. It must see plaintext: on an endpoint with TLS it would go after <c>UseHttps</c>.
     /// </summary>
     public static ListenOptions UseAuthorityRewriting(this ListenOptions options)
     {

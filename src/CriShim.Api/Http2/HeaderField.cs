@@ -7,8 +7,8 @@ namespace CriShim.Api.Http2;
 /// <param name="NeverIndexed">The sender asked that no intermediary index this field (RFC 7541 §6.2.3).</param>
 internal readonly record struct HeaderField(string Name, string Value, bool NeverIndexed = false)
 {
-    /// <summary>Per-entry overhead that RFC 7541 §4.1 adds to name and value length.</summary>
-    public const int EntryOverhead = 32;
+    // RFC 7541 §4.1: an estimate of an entry's bookkeeping, added to name and value length.
+    private const int EntryOverhead = 32;
 
     /// <summary>Size of this field as counted against a dynamic table's maximum size.</summary>
     public int Size => Name.Length + Value.Length + EntryOverhead;

@@ -15,8 +15,6 @@ internal static class HostSyntax
 
     private static readonly SearchValues<char> Ipv6Chars = SearchValues.Create("0123456789ABCDEFabcdef:.");
 
-    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
-
     public static bool IsValid(string authority)
     {
         // Empty is allowed: Kestrel then goes by the Host header.
@@ -46,5 +44,5 @@ internal static class HostSyntax
     }
 
     private static bool IsPortOrNothing(ReadOnlySpan<char> rest) =>
-        rest.IsEmpty || (rest.Length > 1 && rest[0] == ':' && !rest[1..].ContainsAnyExcept(Digits));
+        rest.IsEmpty || (rest.Length > 1 && rest[0] == ':' && !rest[1..].ContainsAnyExceptInRange('0', '9'));
 }

@@ -13,7 +13,7 @@ public sealed class AuthorityRewriterTests
     private static readonly byte[] EmptySettings = Frame(Settings, Http2FrameFlags.None, 0);
 
     [Fact]
-    public void Socket_path_authority_becomes_localhost()
+    public void SocketPathAuthorityBecomesLocalhost()
     {
         var block = new ClientHeaderBlock()
             .Indexed(3) // :method POST
@@ -47,7 +47,7 @@ public sealed class AuthorityRewriterTests
     [InlineData("localhost:1234")]
     [InlineData("localhost")]
     [InlineData("[::1]:10010")]
-    public void Valid_authority_is_kept(string authority)
+    public void ValidAuthorityIsKept(string authority)
     {
         var block = new ClientHeaderBlock().Indexed(2).Indexed(6).Indexed(4).WithIndexing(1, authority, huffman: true).ToArray();
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, EndHeaders | EndStream, 1, block)];
@@ -59,7 +59,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Header_block_split_over_continuation_frames_is_sent_as_one_headers_frame()
+    public void HeaderBlockSplitOverContinuationFramesIsSentAsOneHeadersFrame()
     {
         var block = new ClientHeaderBlock()
             .Indexed(3)
@@ -87,7 +87,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Padding_is_dropped_and_priority_kept()
+    public void PaddingIsDroppedAndPriorityKept()
     {
         var block = new ClientHeaderBlock().Indexed(2).Indexed(6).Indexed(4).WithIndexing(1, "/run/x.sock").ToArray();
         byte[] priority = [0x80, 0x00, 0x00, 0x00, 0xC8]; // exclusive, depends on stream 0, weight 200
@@ -112,7 +112,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Block_larger_than_the_default_frame_size_is_split_into_continuation_frames()
+    public void BlockLargerThanTheDefaultFrameSizeIsSplitIntoContinuationFrames()
     {
         // Raw octets above 0x80 have long Huffman codes, so the encoder keeps them raw: 40000 octets of value.
         var value = new string('\u00e9', 40_000);
@@ -142,7 +142,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Second_request_that_refers_to_the_clients_dynamic_table_is_decoded_right()
+    public void SecondRequestThatRefersToTheClientsDynamicTableIsDecodedRight()
     {
         byte[] input = [.. Preface, .. EmptySettings, .. TwoRequestsSharingTheDynamicTable()];
 
@@ -161,7 +161,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Data_and_other_frames_pass_through_byte_for_byte()
+    public void DataAndOtherFramesPassThroughByteForByte()
     {
         // A padded DATA frame whose payload looks like a HEADERS frame header, then PING and WINDOW_UPDATE.
         byte[] lookalike = [0x00, 0x00, 0x01, 0x01, 0x05, 0x00, 0x00, 0x00, 0x01, 0xBE, 0x02, 0x00, 0x00];
@@ -184,7 +184,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Never_indexed_fields_stay_never_indexed()
+    public void NeverIndexedFieldsStayNeverIndexed()
     {
         var block = new ClientHeaderBlock().Indexed(3).Indexed(6).Indexed(4).NeverIndexed("authorization", "secret").ToArray();
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, EndHeaders, 1, block)];
@@ -195,7 +195,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Dynamic_table_size_updates_are_applied_and_not_passed_on()
+    public void DynamicTableSizeUpdatesAreAppliedAndNotPassedOn()
     {
         var first = new ClientHeaderBlock().Indexed(3).Indexed(6).Indexed(4).WithIndexing(1, "/x.sock").ToArray();
         // Size 0 empties the client's table; then the authority must come as a new literal.
@@ -219,7 +219,7 @@ public sealed class AuthorityRewriterTests
 
     [Theory]
     [MemberData(nameof(SplitSizes))]
-    public void Frames_split_at_any_byte_boundary_give_the_same_output(int readSize)
+    public void FramesSplitAtAnyByteBoundaryGiveTheSameOutput(int readSize)
     {
         var block = new ClientHeaderBlock().Indexed(3).Indexed(6).WithoutIndexing(4, "/a")
             .WithIndexing(1, "/run/x.sock", huffman: true).ToArray();
@@ -246,7 +246,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Undecodable_header_block_fails()
+    public void UndecodableHeaderBlockFails()
     {
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, EndHeaders, 1, 0x80)];
 
@@ -254,7 +254,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Frame_between_headers_and_continuation_fails()
+    public void FrameBetweenHeadersAndContinuationFails()
     {
         var block = new ClientHeaderBlock().Indexed(3).Indexed(6).Indexed(4).ToArray();
         byte[] input =
@@ -268,7 +268,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Padding_longer_than_the_payload_fails()
+    public void PaddingLongerThanThePayloadFails()
     {
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, Http2FrameFlags.Padded | EndHeaders, 1, 5, 0x82)];
 
@@ -276,7 +276,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Header_block_beyond_the_limit_fails_before_it_is_buffered()
+    public void HeaderBlockBeyondTheLimitFailsBeforeItIsBuffered()
     {
         var rewriter = new AuthorityRewriter(4096, maxHeaderBlockSize: 100);
         var header = new byte[Http2FrameHeader.Size];
@@ -287,7 +287,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Stream_that_is_not_http2_passes_through_unchanged()
+    public void StreamThatIsNotHttp2PassesThroughUnchanged()
     {
         var input = "GET / HTTP/1.1\r\nHost: /run/x.sock\r\n\r\n"u8.ToArray();
 
@@ -296,7 +296,7 @@ public sealed class AuthorityRewriterTests
     }
 
     [Fact]
-    public void Incomplete_frame_is_held_back()
+    public void IncompleteFrameIsHeldBack()
     {
         var block = new ClientHeaderBlock().Indexed(3).ToArray();
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, EndHeaders, 1, block)];

@@ -14,15 +14,9 @@ public sealed class AuthorityRewritingMiddlewareTests
 
     private readonly Pipe _fromClient = new();
     private readonly Pipe _toClient = new();
-    private readonly DefaultConnectionContext _connection = new("test");
-
-    public AuthorityRewritingMiddlewareTests()
-    {
-        _connection.Transport = new Transport(_fromClient.Reader, _toClient.Writer);
-    }
 
     [Fact]
-    public async Task Next_reads_the_rewritten_client_stream_and_writes_to_the_socket_directly()
+    public async Task NextReadsTheRewrittenClientStreamAndWritesToTheSocketDirectly()
     {
         var block = new ClientHeaderBlock().Indexed(3).Indexed(6).Indexed(4).WithIndexing(1, "/run/x.sock").ToArray();
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, Http2FrameFlags.EndHeaders, 1, block)];
@@ -30,45 +24,51 @@ public sealed class AuthorityRewritingMiddlewareTests
         NewRewriter().Rewrite(new ReadOnlySequence<byte>(input), expected);
         await _fromClient.Writer.WriteAsync(input);
         await _fromClient.Writer.CompleteAsync();
-        var original = _connection.Transport;
+        await using var connection = NewConnection();
+        var original = connection.Transport;
         byte[]? seen = null;
 
-        await AuthorityRewritingMiddleware.RunAsync(_connection, async connection =>
+        await AuthorityRewritingMiddleware.RunAsync(connection, async kestrel =>
         {
-            Assert.Same(_toClient.Writer, connection.Transport.Output);
-            seen = await ReadToEndAsync(connection.Transport.Input);
+            Assert.Same(_toClient.Writer, kestrel.Transport.Output);
+            seen = await ReadToEndAsync(kestrel.Transport.Input);
         }, NewRewriter()).WaitAsync(Timeout);
 
         Assert.Equal(expected.WrittenSpan.ToArray(), seen);
-        Assert.Same(original, _connection.Transport);
+        Assert.Same(original, connection.Transport);
     }
 
     [Fact]
-    public async Task Hpack_error_fails_the_read_of_next()
+    public async Task HpackErrorFailsTheReadOfNext()
     {
         byte[] input = [.. Preface, .. Frame(Http2FrameType.Headers, Http2FrameFlags.EndHeaders, 1, 0x80)];
         await _fromClient.Writer.WriteAsync(input);
+        await using var connection = NewConnection();
         Exception? error = null;
 
-        await AuthorityRewritingMiddleware.RunAsync(_connection, async connection =>
+        await AuthorityRewritingMiddleware.RunAsync(connection, async kestrel =>
         {
-            error = await Record.ExceptionAsync(() => ReadToEndAsync(connection.Transport.Input));
+            error = await Record.ExceptionAsync(() => ReadToEndAsync(kestrel.Transport.Input));
         }, NewRewriter()).WaitAsync(Timeout);
 
         Assert.IsType<HpackDecodingException>(error);
     }
 
     [Fact]
-    public async Task Ends_when_next_returns_though_the_client_still_has_the_socket_open()
+    public async Task EndsWhenNextReturnsThoughTheClientStillHasTheSocketOpen()
     {
         await _fromClient.Writer.WriteAsync(Preface);
+        await using var connection = NewConnection();
 
-        await AuthorityRewritingMiddleware.RunAsync(_connection, _ => Task.CompletedTask, NewRewriter()).WaitAsync(Timeout);
+        await AuthorityRewritingMiddleware.RunAsync(connection, _ => Task.CompletedTask, NewRewriter()).WaitAsync(Timeout);
 
         // The socket's input was completed, so further client bytes have no reader.
         var flush = await _fromClient.Writer.WriteAsync(Preface);
         Assert.True(flush.IsCompleted);
     }
+
+    private DefaultConnectionContext NewConnection() =>
+        new("test") { Transport = new Transport(_fromClient.Reader, _toClient.Writer) };
 
     private static AuthorityRewriter NewRewriter() => new(4096, 1024 * 1024);
 

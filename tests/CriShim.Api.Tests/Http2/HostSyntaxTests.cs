@@ -13,7 +13,7 @@ public sealed class HostSyntaxTests
     [InlineData("[::1]")]
     [InlineData("[fe80::1]:443")]
     [InlineData("")]
-    public void Hosts_kestrel_accepts_are_valid(string authority)
+    public void HostsKestrelAcceptsAreValid(string authority)
     {
         Assert.True(HostSyntax.IsValid(authority));
     }
@@ -32,7 +32,7 @@ public sealed class HostSyntaxTests
     [InlineData("[]")]
     [InlineData("[::1]x")]
     [InlineData("[g::1]")]
-    public void Anything_else_is_invalid(string authority)
+    public void AnythingElseIsInvalid(string authority)
     {
         Assert.False(HostSyntax.IsValid(authority));
     }

@@ -13,8 +13,9 @@ public sealed class HpackDecoderTests
 
     private static HpackDecoder NewDecoder(int tableSize = 4096) => new(tableSize, 64 * 1024);
 
+    // RFC 7541 C.2.1.
     [Fact]
-    public void C2_1_literal_with_indexing_enters_the_dynamic_table()
+    public void LiteralWithIndexingEntersTheDynamicTable()
     {
         var decoder = NewDecoder();
 
@@ -24,8 +25,9 @@ public sealed class HpackDecoderTests
         AssertTable(decoder, 55, ("custom-key", "custom-header"));
     }
 
+    // RFC 7541 C.2.2.
     [Fact]
-    public void C2_2_literal_without_indexing_leaves_the_table_empty()
+    public void LiteralWithoutIndexingLeavesTheTableEmpty()
     {
         var decoder = NewDecoder();
 
@@ -35,8 +37,9 @@ public sealed class HpackDecoderTests
         AssertTable(decoder, 0);
     }
 
+    // RFC 7541 C.2.3.
     [Fact]
-    public void C2_3_never_indexed_literal_is_marked_and_not_indexed()
+    public void NeverIndexedLiteralIsMarkedAndNotIndexed()
     {
         var decoder = NewDecoder();
 
@@ -46,8 +49,9 @@ public sealed class HpackDecoderTests
         AssertTable(decoder, 0);
     }
 
+    // RFC 7541 C.2.4.
     [Fact]
-    public void C2_4_indexed_field_comes_from_the_static_table()
+    public void IndexedFieldComesFromTheStaticTable()
     {
         var decoder = NewDecoder();
 
@@ -55,10 +59,11 @@ public sealed class HpackDecoderTests
         AssertTable(decoder, 0);
     }
 
+    // RFC 7541 C.3 without Huffman, C.4 with.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void C3_and_C4_request_sequence_shares_one_dynamic_table(bool huffman)
+    public void RequestSequenceSharesOneDynamicTable(bool huffman)
     {
         string[] blocks = huffman
             ?
@@ -94,10 +99,11 @@ public sealed class HpackDecoderTests
             ("custom-key", "custom-value"), ("cache-control", "no-cache"), (":authority", "www.example.com"));
     }
 
+    // RFC 7541 C.5 without Huffman, C.6 with.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void C5_and_C6_response_sequence_evicts_from_a_256_octet_table(bool huffman)
+    public void ResponseSequenceEvictsFromA256OctetTable(bool huffman)
     {
         string[] blocks = huffman
             ?
@@ -142,7 +148,7 @@ public sealed class HpackDecoderTests
     }
 
     [Fact]
-    public void Size_update_at_the_start_of_a_block_evicts_entries()
+    public void SizeUpdateAtTheStartOfABlockEvictsEntries()
     {
         var decoder = NewDecoder();
         decoder.Decode(Hex.Parse("400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572"));
@@ -167,7 +173,7 @@ public sealed class HpackDecoderTests
     [InlineData("0484 ffff ffff", "Huffman string that is EOS")]
     [InlineData("0481 00", "Huffman padding of zeros")]
     [InlineData("0482 1fff", "Huffman padding longer than seven bits")]
-    public void Invalid_block_is_a_decoding_error(string block, string because)
+    public void InvalidBlockIsADecodingError(string block, string because)
     {
         var decoder = NewDecoder();
 
@@ -177,7 +183,7 @@ public sealed class HpackDecoderTests
     }
 
     [Fact]
-    public void Header_list_beyond_the_limit_is_a_decoding_error()
+    public void HeaderListBeyondTheLimitIsADecodingError()
     {
         var decoder = new HpackDecoder(4096, maxHeaderListSize: 100);
         decoder.Decode(Hex.Parse("400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572"));

@@ -6,7 +6,7 @@ namespace CriShim.Api.Tests.Http2;
 public sealed class HpackDynamicTableTests
 {
     [Fact]
-    public void Adding_evicts_the_oldest_entries_until_the_new_one_fits()
+    public void AddingEvictsTheOldestEntriesUntilTheNewOneFits()
     {
         // Each entry is 1 + 1 + 32 = 34 octets; three do not fit in 100.
         var table = new HpackDynamicTable(100);
@@ -22,7 +22,7 @@ public sealed class HpackDynamicTableTests
     }
 
     [Fact]
-    public void Entry_larger_than_the_table_empties_it()
+    public void EntryLargerThanTheTableEmptiesIt()
     {
         var table = new HpackDynamicTable(100);
         table.Add(new("a", "1"));
@@ -34,7 +34,7 @@ public sealed class HpackDynamicTableTests
     }
 
     [Fact]
-    public void Shrinking_evicts_and_growing_keeps_entries()
+    public void ShrinkingEvictsAndGrowingKeepsEntries()
     {
         var table = new HpackDynamicTable(100);
         table.Add(new("a", "1"));
@@ -49,7 +49,7 @@ public sealed class HpackDynamicTableTests
     }
 
     [Fact]
-    public void Never_indexed_mark_is_not_stored()
+    public void NeverIndexedMarkIsNotStored()
     {
         var table = new HpackDynamicTable(100);
 

@@ -7,7 +7,7 @@ namespace CriShim.Api.Tests.Http2;
 public sealed class HpackEncoderTests
 {
     [Fact]
-    public void Fields_round_trip_without_touching_the_receivers_dynamic_table()
+    public void FieldsRoundTripWithoutTouchingTheReceiversDynamicTable()
     {
         List<HeaderField> fields =
         [
@@ -31,7 +31,7 @@ public sealed class HpackEncoderTests
     }
 
     [Fact]
-    public void Static_table_names_are_referenced_by_index()
+    public void StaticTableNamesAreReferencedByIndex()
     {
         // 0000 0001: without indexing, name :authority; 1 000 0001 "a" raw.
         Assert.Equal(Hex.Parse("01 0161"), Encode([new(":authority", "a")]));
@@ -41,7 +41,7 @@ public sealed class HpackEncoderTests
     }
 
     [Fact]
-    public void New_names_and_shorter_huffman_values_use_the_rfc_codings()
+    public void NewNamesAndShorterHuffmanValuesUseTheRfcCodings()
     {
         // Name and value as in RFC 7541 C.4.3, but without indexing.
         Assert.Equal(

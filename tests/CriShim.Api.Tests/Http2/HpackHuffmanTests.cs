@@ -14,7 +14,7 @@ public sealed class HpackHuffmanTests
     [InlineData("private", "aec3 771a 4b")]
     [InlineData("Mon, 21 Oct 2013 20:13:21 GMT", "d07a be94 1054 d444 a820 0595 040b 8166 e082 a62d 1bff")]
     [InlineData("https://www.example.com", "9d29 ad17 1863 c78f 0b97 c8e9 ae82 ae43 d3")]
-    public void Encodes_and_decodes_the_strings_of_RFC_7541_C4_and_C6(string text, string huffman)
+    public void EncodesAndDecodesTheStringsOfAppendixC4AndC6(string text, string huffman)
     {
         var expected = Hex.Parse(huffman);
 
@@ -33,7 +33,7 @@ public sealed class HpackHuffmanTests
     [InlineData(127, 0xffffffcu, 28)]
     [InlineData(128, 0xfffe6u, 20)]
     [InlineData(255, 0x3ffffeeu, 26)]
-    public void Single_symbol_is_its_appendix_B_code_padded_with_ones(int symbol, uint code, int length)
+    public void SingleSymbolIsItsAppendixBCodePaddedWithOnes(int symbol, uint code, int length)
     {
         var octets = (length + 7) / 8;
         var padding = octets * 8 - length;
@@ -44,7 +44,7 @@ public sealed class HpackHuffmanTests
     }
 
     [Fact]
-    public void Every_octet_round_trips()
+    public void EveryOctetRoundTrips()
     {
         var text = new string(Enumerable.Range(0, 256).Select(i => (char)i).ToArray());
 
@@ -52,14 +52,14 @@ public sealed class HpackHuffmanTests
     }
 
     [Fact]
-    public void Empty_string_encodes_to_nothing()
+    public void EmptyStringEncodesToNothing()
     {
         Assert.Empty(Encode(""));
         Assert.Empty(HpackHuffman.Decode([]));
     }
 
     [Fact]
-    public void Eos_in_the_data_is_refused()
+    public void EosInTheDataIsRefused()
     {
         Assert.Throws<HpackDecodingException>(() => HpackHuffman.Decode(Hex.Parse("ffff ffff")));
     }
