@@ -43,7 +43,7 @@ builder.Logging.ClearProviders();
 builder.Logging.AddJsonConsole(o =>
 {
     o.UseUtcTimestamp = true;
-    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
 });
 builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 var level = config.LogLevel switch
