@@ -1,3 +1,4 @@
+using CriShim.Api.Composition;
 using CriShim.Api.Hosting;
 using CriShim.Api.Http2;
 using CriShim.Api.Services;
@@ -75,6 +76,7 @@ builder.Services.AddGrpc(o =>
 });
 builder.Services.AddSingleton(config);
 builder.Services.AddSingleton<CniConfigDirectory>();
+builder.Services.AddCriShimNetwork();
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
 

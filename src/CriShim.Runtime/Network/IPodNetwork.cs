@@ -24,9 +24,14 @@ public sealed record PodNetworkRequest(
     string PodNamespace,
     string PodUid,
     IReadOnlyList<PodPortMapping> PortMappings,
-    PodDnsConfig? Dns);
+    PodDnsConfig? Dns,
+    IReadOnlyList<string>? RequestedIps = null, // the `ips` capability: static addresses asked for the pod
+    PodBandwidth? Bandwidth = null);
 
 public sealed record PodPortMapping(string Protocol, int ContainerPort, int HostPort, string HostIp);
+
+/// <summary>Traffic shaping for the <c>bandwidth</c> capability: rates in bits per second, bursts in bits.</summary>
+public sealed record PodBandwidth(long IngressRate, long IngressBurst, long EgressRate, long EgressBurst);
 
 public sealed record PodDnsConfig(IReadOnlyList<string> Servers, IReadOnlyList<string> Searches, IReadOnlyList<string> Options);
 
