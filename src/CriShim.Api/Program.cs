@@ -77,6 +77,7 @@ builder.Services.AddGrpc(o =>
 builder.Services.AddSingleton(config);
 builder.Services.AddSingleton<CniConfigDirectory>();
 builder.Services.AddCriShimNetwork();
+builder.Services.AddCriShimImages();
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
 

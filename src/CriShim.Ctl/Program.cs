@@ -2,7 +2,8 @@ using CriShim.Ctl;
 using CriShim.Ctl.Commands;
 using Grpc.Core;
 
-ICommand[] commands = [new VersionCommand(), new InfoCommand()];
+ICommand[] commands = [new VersionCommand(), new InfoCommand(),
+    new ImagesCommand(), new PullCommand(), new RmiCommand(), new InspectImageCommand(), new ImageFsInfoCommand()];
 
 try
 {

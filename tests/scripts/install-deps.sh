@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use, only those missing.
 set -euo pipefail
-packages=(qemu-system-x86 kmod cpio xz-utils busybox-static iproute2 iptables containernetworking-plugins iputils-ping)
+packages=(qemu-system-x86 kmod cpio xz-utils busybox-static iproute2 iptables containernetworking-plugins iputils-ping docker-registry)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

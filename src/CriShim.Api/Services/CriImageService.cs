@@ -1,8 +1,27 @@
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Image;
+using Grpc.Core;
 
 namespace CriShim.Api.Services;
 
 /// <summary>CRI <c>ImageService</c>. RPCs not overridden here answer UNIMPLEMENTED with their name.</summary>
-internal sealed class CriImageService : ImageService.ImageServiceBase
+internal sealed class CriImageService(ImageCatalog images) : ImageService.ImageServiceBase
 {
+    public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
+        Task.FromResult(images.ListImages(request.Filter));
+
+    public override Task<ImageStatusResponse> ImageStatus(ImageStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(images.ImageStatus(request.Image?.Image ?? "", request.Verbose));
+
+    public override async Task<PullImageResponse> PullImage(PullImageRequest request, ServerCallContext context) =>
+        new() { ImageRef = await images.PullImageAsync(request.Image?.Image ?? "", request.Auth, context.CancellationToken) };
+
+    public override Task<RemoveImageResponse> RemoveImage(RemoveImageRequest request, ServerCallContext context)
+    {
+        images.RemoveImage(request.Image?.Image ?? "");
+        return Task.FromResult(new RemoveImageResponse());
+    }
+
+    public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(images.ImageFsInfo());
 }
