@@ -16,6 +16,7 @@ all: build
 build:
 	$(PUBLISH_R2R) src/CriShim.Api -o $(OUT)
 	$(PUBLISH_R2R) src/CriShim.Ctl -o $(OUT)
+	$(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION) -r linux-x64 src/CriShim.Helper -o $(OUT)
 
 # The NativeAOT scenario runner that runs inside the cgroup v2 test VM.
 vm-build: build

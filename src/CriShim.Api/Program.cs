@@ -77,7 +77,9 @@ builder.Services.AddGrpc(o =>
 builder.Services.AddSingleton(config);
 builder.Services.AddSingleton<CniConfigDirectory>();
 builder.Services.AddCriShimNetwork();
+builder.Services.AddCriShimSandboxes();
 builder.Services.AddCriShimImages();
+builder.Services.AddCriShimContainers();
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
 

@@ -2,7 +2,9 @@ using CriShim.Ctl;
 using CriShim.Ctl.Commands;
 using Grpc.Core;
 
-ICommand[] commands = [new VersionCommand(), new InfoCommand(),
+ICommand[] commands = [new VersionCommand(), new InfoCommand(), new RunPodCommand(), new PodsCommand(), new InspectPodCommand(), new StopPodCommand(), new RemovePodCommand(),
+    new CreateContainerCommand(), new StartContainerCommand(), new StopContainerCommand(), new RemoveContainerCommand(), new ContainersCommand(),
+    new InspectContainerCommand(), new LogsCommand(), new ExecCommand(), new RunContainerCommand(),
     new ImagesCommand(), new PullCommand(), new RmiCommand(), new InspectImageCommand(), new ImageFsInfoCommand()];
 
 try

@@ -21,7 +21,7 @@ public static class ImageComposition
         services.AddSingleton(PlatformSelector.Host);
         services.AddSingleton(p => new ImageGarbageCollector(
             p.GetRequiredService<ImageStore>(), p.GetRequiredService<LayerStore>(), p.GetRequiredService<BlobStore>(),
-            p.GetRequiredService<ContentPins>(), p.GetRequiredService<ILogger<ImageGarbageCollector>>()));
+            p.GetRequiredService<ContentPins>(), p.GetServices<ILayerUsers>(), p.GetRequiredService<ILogger<ImageGarbageCollector>>()));
         services.AddSingleton<ImagePuller>();
         services.AddSingleton<ImageCatalog>();
         services.AddHostedService<ImageStoreStartup>();

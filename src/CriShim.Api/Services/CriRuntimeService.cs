@@ -1,5 +1,8 @@
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Container;
 using CriShim.Runtime.Daemon;
+using CriShim.Runtime.Errors;
+using CriShim.Runtime.Sandbox;
 using Grpc.Core;
 
 namespace CriShim.Api.Services;
@@ -8,8 +11,71 @@ namespace CriShim.Api.Services;
 /// CRI <c>RuntimeService</c>. Each RPC validates, calls one domain method and returns its reply;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
-internal sealed class CriRuntimeService(RuntimeStatusReporter status) : RuntimeService.RuntimeServiceBase
+internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers) : RuntimeService.RuntimeServiceBase
 {
+    public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
+        new() { ContainerId = await containers.CreateAsync(request.PodSandboxId, request.Config) };
+
+    public override async Task<StartContainerResponse> StartContainer(StartContainerRequest request, ServerCallContext context)
+    {
+        await containers.StartAsync(request.ContainerId);
+        return new StartContainerResponse();
+    }
+
+    public override async Task<StopContainerResponse> StopContainer(StopContainerRequest request, ServerCallContext context)
+    {
+        await containers.StopAsync(request.ContainerId, request.Timeout);
+        return new StopContainerResponse();
+    }
+
+    public override async Task<RemoveContainerResponse> RemoveContainer(RemoveContainerRequest request, ServerCallContext context)
+    {
+        await containers.RemoveAsync(request.ContainerId);
+        return new RemoveContainerResponse();
+    }
+
+    public override Task<ContainerStatusResponse> ContainerStatus(ContainerStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(containers.Status(request.ContainerId, request.Verbose));
+
+    public override Task<ListContainersResponse> ListContainers(ListContainersRequest request, ServerCallContext context) =>
+        Task.FromResult(containers.List(request.Filter));
+
+    public override async Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context)
+    {
+        await containers.UpdateResourcesAsync(request.ContainerId, request.Linux);
+        return new UpdateContainerResourcesResponse();
+    }
+
+    public override async Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context)
+    {
+        await containers.ReopenLogAsync(request.ContainerId);
+        return new ReopenContainerLogResponse();
+    }
+
+    public override async Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context) =>
+        await containers.ExecSyncAsync(request.ContainerId, request.Cmd, request.Timeout, context.CancellationToken);
+
+    public override async Task<RunPodSandboxResponse> RunPodSandbox(RunPodSandboxRequest request, ServerCallContext context) =>
+        new() { PodSandboxId = await sandboxes.RunAsync(request.Config ?? throw new InvalidArgumentException("RunPodSandbox needs a config"), request.RuntimeHandler, context.CancellationToken) };
+
+    public override async Task<StopPodSandboxResponse> StopPodSandbox(StopPodSandboxRequest request, ServerCallContext context)
+    {
+        await sandboxes.StopAsync(request.PodSandboxId, context.CancellationToken);
+        return new StopPodSandboxResponse();
+    }
+
+    public override async Task<RemovePodSandboxResponse> RemovePodSandbox(RemovePodSandboxRequest request, ServerCallContext context)
+    {
+        await sandboxes.RemoveAsync(request.PodSandboxId, context.CancellationToken);
+        return new RemovePodSandboxResponse();
+    }
+
+    public override Task<PodSandboxStatusResponse> PodSandboxStatus(PodSandboxStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(sandboxes.Status(request.PodSandboxId, request.Verbose));
+
+    public override Task<ListPodSandboxResponse> ListPodSandbox(ListPodSandboxRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListPodSandboxResponse { Items = { sandboxes.List(request.Filter) } });
+
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(status.Version());
 

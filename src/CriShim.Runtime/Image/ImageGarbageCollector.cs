@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Image;
 
-/// <summary>Removes layers and blobs that no image references and no pull in progress has pinned.</summary>
-public sealed class ImageGarbageCollector(ImageStore images, LayerStore layers, BlobStore blobs, ContentPins pins, ILogger log)
+/// <summary>Removes layers and blobs that no image or container references and no pull in progress has pinned.</summary>
+public sealed class ImageGarbageCollector(ImageStore images, LayerStore layers, BlobStore blobs, ContentPins pins,
+    IEnumerable<ILayerUsers> layerUsers, ILogger log)
 {
     private readonly Lock _lock = new();
 
@@ -12,7 +13,9 @@ public sealed class ImageGarbageCollector(ImageStore images, LayerStore layers, 
         lock (_lock)
         {
             var records = images.All.ToList();
-            var usedLayers = records.SelectMany(r => r.Layers).ToHashSet(StringComparer.Ordinal);
+            var usedLayers = records.SelectMany(r => r.Layers)
+                .Concat(layerUsers.SelectMany(u => u.LayersInUse()))
+                .ToHashSet(StringComparer.Ordinal);
             var usedBlobs = records.SelectMany(r => r.Blobs()).ToHashSet();
             foreach (var layer in layers.All().Where(l => !usedLayers.Contains(l.ToString())).ToList())
             {

@@ -1,0 +1,36 @@
+using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Container;
+using CriShim.Runtime.Image;
+using CriShim.Runtime.Sandbox;
+
+namespace CriShim.Api.Composition;
+
+/// <summary>Containers: their store under <c>{root}/containers</c>, the service (also the pods' <see cref="IPodContainers"/>) and start-up recovery.</summary>
+public static class ContainerComposition
+{
+    /// <summary>Needs the sandbox and image registrations (stores, cgroups, the runtime helper binary).</summary>
+    public static IServiceCollection AddCriShimContainers(this IServiceCollection services)
+    {
+        services.AddSingleton(p => new ContainerStore(
+            Path.Combine(p.GetRequiredService<DaemonConfig>().Root, "containers"),
+            p.GetRequiredService<ILogger<ContainerStore>>()));
+        services.AddSingleton<ILayerUsers>(p => p.GetRequiredService<ContainerStore>());
+        services.AddSingleton<ContainerRuntimeHelper>();
+        services.AddSingleton<ContainerService>();
+        services.AddSingleton<IPodContainers>(p => p.GetRequiredService<ContainerService>());
+        services.AddHostedService<ContainerRecovery>();
+        return services;
+    }
+
+    /// <summary>Settles every container's state from what its monitor recorded while the daemon was away.</summary>
+    private sealed class ContainerRecovery(ContainerService containers) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            containers.RecoverAll();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,43 @@
+using CriShim.Native;
+using CriShim.Native.Protocol;
+
+namespace CriShim.Helper.Container;
+
+/// <summary>
+/// What the last stage before a container process (container-init, exec-init) shares: wait for the
+/// go-ahead on the sync socket, prepare, execve, and report any failure before execve back over the socket.
+/// </summary>
+internal static class InitStage
+{
+    /// <summary>Returns only when something failed, with the exit code that failure maps to.</summary>
+    public static int ExecAfter(Func<ProcessSpec> prepare)
+    {
+        try
+        {
+            InitSyncChannel.WaitForGo();
+            ProcessExecution.Exec(prepare());
+            return 1;
+        }
+        catch (InitStageException e)
+        {
+            return Report(e.Failure, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return Report(StartFailure.Setup, e.Message);
+        }
+    }
+
+    private static int Report(StartFailure failure, string message)
+    {
+        try
+        {
+            InitSyncChannel.Fail(failure, message);
+        }
+        catch (ErrnoException)
+        {
+            // The process waiting on the socket is gone: nobody is left to tell.
+        }
+        return ProcessExecution.ExitCodeOf(failure);
+    }
+}

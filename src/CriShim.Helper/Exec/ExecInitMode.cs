@@ -1,0 +1,34 @@
+using System.Globalization;
+using CriShim.Helper.Container;
+using CriShim.Native;
+using CriShim.Native.Protocol;
+
+namespace CriShim.Helper.Exec;
+
+/// <summary>
+/// <c>exec-init &lt;spec&gt;</c>: spawned by <c>exec</c> already inside the container's PID namespace and,
+/// once let go, its cgroup. On its main thread it joins the container's net, IPC and UTS namespaces,
+/// then (after unshare(CLONE_FS)) its mount namespace, which also moves it to the container's root,
+/// and execs the command with the container's credentials.
+/// </summary>
+internal static class ExecInitMode
+{
+    public static int Run(string specFile) => InitStage.ExecAfter(() =>
+    {
+        var spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ExecSpec);
+        var ns = $"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/";
+        try
+        {
+            Namespaces.JoinCurrentThread(ns + "net", NamespaceKinds.Network);
+            Namespaces.JoinCurrentThread(ns + "ipc", NamespaceKinds.Ipc);
+            Namespaces.JoinCurrentThread(ns + "uts", NamespaceKinds.Uts);
+            ThreadFileSystemContext.Unshare();
+            Namespaces.JoinCurrentThread(ns + "mnt", NamespaceKinds.Mount);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "joining the container namespaces: " + e.Message);
+        }
+        return spec.Process;
+    });
+}

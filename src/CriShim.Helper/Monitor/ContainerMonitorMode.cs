@@ -1,0 +1,219 @@
+using System.Text.Json;
+using CriShim.Helper.Container;
+using CriShim.Native;
+using CriShim.Native.Protocol;
+using Microsoft.Win32.SafeHandles;
+
+namespace CriShim.Helper.Monitor;
+
+/// <summary>
+/// <c>container-monitor &lt;spec&gt;</c>: the container's parent for its whole life, in its own session and
+/// not a child of the daemon. It joins the pod's namespaces on its main thread, spawns the init stage
+/// from there, moves it into the container's cgroup before letting it run, reports the start on fd 1
+/// (a pipe to <c>container-start</c>), then logs the output, reopens the log on SIGUSR1 and records the
+/// exit in exit.json once the container ended and its output is drained.
+/// </summary>
+internal static class ContainerMonitorMode
+{
+    public const int SIGUSR1 = 10;
+
+    private static readonly int[] Handled = [Signals.SIGCHLD, SIGUSR1, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
+    private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The signals the monitor expects blocked from its first instruction (container-start spawns it so).</summary>
+    public static IReadOnlyList<int> BlockedSignals => Handled;
+
+    public static int Run(string specFile)
+    {
+        if (!Signals.AreBlocked(Handled))
+        {
+            // Only a fresh image makes every runtime thread inherit the mask that signalfd needs.
+            Signals.Block(Handled);
+            Processes.Exec(Environment.ProcessPath!, [Environment.ProcessPath!, "container-monitor", specFile], []);
+        }
+        using var signals = new SignalFd(Handled);
+        ContainerProcessSpec spec;
+        try
+        {
+            spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ContainerProcessSpec);
+        }
+        catch (InitStageException e)
+        {
+            Report(new ContainerStartResult { Error = e.Message, Failure = e.Failure });
+            return 1;
+        }
+        var stdio = ContainerStdio.Create(spec.Process);
+        using var log = new CriLogWriter(spec.LogPath);
+        var oomKillsBefore = OomKillCounter.Read(spec.OomKillCounterFile);
+        ContainerStartedRecord started;
+        try
+        {
+            started = Start(spec, specFile, stdio);
+        }
+        catch (InitStageException e)
+        {
+            Fail(spec, 0, e.Failure, e.Message);
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(spec, 0, StartFailure.Setup, e.Message);
+            return 1;
+        }
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "started.json"), started, ContainerJsonContext.Default.ContainerStartedRecord);
+        Report(new ContainerStartResult
+        {
+            MonitorPid = started.MonitorPid, MonitorStartTime = started.MonitorStartTime, Pid = started.Pid,
+            StartTime = started.StartTime, StartedAt = started.StartedAt, OomScoreAdj = started.OomScoreAdj,
+        });
+
+        var pumps = stdio.Outputs
+            .Select(o => StartPump(new CriLogStream(log, o.Stream, spec.LogMaxLineBytes), o.Source))
+            .ToList();
+        var exit = WaitForExit(started.Pid, signals, log);
+        // Orphans in a shared PID namespace may hold the pipes open forever; do not wait for them.
+        var drained = Task.WaitAll([.. pumps], DrainTimeout);
+        log.Dispose();
+        if (drained)
+        {
+            stdio.Dispose();
+        }
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        {
+            Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = UnixNanoseconds.Now(),
+            OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
+        }, ContainerJsonContext.Default.ContainerExitRecord);
+        return 0;
+    }
+
+    private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ContainerStdio stdio)
+    {
+        HostVolumePropagation.Prepare(spec.Mounts);
+        JoinNamespaces(spec.Namespaces);
+        var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
+        using var sync = parentEnd;
+        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors) { [InitSyncChannel.ChildDescriptor] = childEnd };
+        var self = Environment.ProcessPath!;
+        int pid;
+        using (childEnd)
+        {
+            pid = new ProcessSpawner
+            {
+                Path = self, Args = [self, "container-init", specFile], Descriptors = descriptors, NewSession = true,
+            }.Spawn();
+        }
+        stdio.CloseChildEnds();
+        PidNamespaceForChildren.Restore();
+        try
+        {
+            // Still waiting for "go": alive, and its start time stays the same across execve.
+            var identity = ProcessIdentity.Find(pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
+            foreach (var procs in spec.CgroupProcsFiles)
+            {
+                JoinCgroup(procs, pid);
+            }
+            int? oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(pid, wanted) : null;
+            InitSyncChannel.SendGo(sync);
+            if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
+            {
+                throw new InitStageException(failure.Failure, failure.Message);
+            }
+            var monitor = ProcessIdentity.Find(Environment.ProcessId)!.Value;
+            return new ContainerStartedRecord
+            {
+                Pid = pid, StartTime = identity.StartTime, MonitorPid = monitor.Pid, MonitorStartTime = monitor.StartTime,
+                StartedAt = UnixNanoseconds.Now(), OomScoreAdj = oomScoreAdj,
+            };
+        }
+        catch
+        {
+            Processes.Signal(pid, Signals.SIGKILL);
+            ChildExit.Wait(pid);
+            throw;
+        }
+    }
+
+    /// <summary>On the main thread, which spawns the init stage next (DESIGN.md: namespaces are per thread).</summary>
+    private static void JoinNamespaces(ContainerNamespaces namespaces)
+    {
+        try
+        {
+            foreach (var (path, kind) in new[] { (namespaces.NetworkPath, NamespaceKinds.Network), (namespaces.IpcPath, NamespaceKinds.Ipc), (namespaces.UtsPath, NamespaceKinds.Uts) })
+            {
+                if (path is not null)
+                {
+                    Namespaces.JoinCurrentThread(path, kind);
+                }
+            }
+            switch (namespaces.PidMode)
+            {
+                case PidNamespaceMode.New:
+                    Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
+                    break;
+                case PidNamespaceMode.Join:
+                    Namespaces.JoinCurrentThread(namespaces.PidPath ?? throw new InitStageException(StartFailure.InvalidSpec, "PID mode Join needs a PID namespace path"), NamespaceKinds.Pid);
+                    break;
+            }
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "joining the pod namespaces: " + e.Message);
+        }
+    }
+
+    private static void JoinCgroup(string procs, int pid)
+    {
+        try
+        {
+            File.WriteAllText(procs, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InitStageException(StartFailure.Setup, $"moving the container into its cgroup {procs}: {e.Message}");
+        }
+    }
+
+    private static ChildExit WaitForExit(int pid, SignalFd signals, CriLogWriter log)
+    {
+        while (true)
+        {
+            if (ChildExit.TryReap(pid) is { } exit)
+            {
+                return exit;
+            }
+            if (signals.Read() == SIGUSR1)
+            {
+                log.Reopen();
+            }
+        }
+    }
+
+    private static Task StartPump(CriLogStream stream, SafeFileHandle source)
+    {
+        var thread = new TaskCompletionSource();
+        new Thread(() =>
+        {
+            stream.Pump((int)source.DangerousGetHandle());
+            thread.SetResult();
+        }) { IsBackground = true }.Start();
+        return thread.Task;
+    }
+
+    private static void Fail(ContainerProcessSpec spec, int pid, StartFailure failure, string message)
+    {
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        {
+            Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = UnixNanoseconds.Now(), StartError = message,
+        }, ContainerJsonContext.Default.ContainerExitRecord);
+        Report(new ContainerStartResult { Error = message, Failure = failure });
+    }
+
+    /// <summary>Writes the start result to fd 1 (container-start's pipe) and lets go of that pipe.</summary>
+    private static void Report(ContainerStartResult result)
+    {
+        Descriptors.WriteAll(1, JsonSerializer.SerializeToUtf8Bytes(result, ContainerJsonContext.Default.ContainerStartResult));
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
+        Descriptors.Duplicate(devNull, 1);
+    }
+}

@@ -1,0 +1,20 @@
+using CriShim.Helper;
+
+// One binary, one mode per invocation; the daemon runs it, never the other way round.
+return args switch
+{
+    ["pause"] => PauseMode.Run(),
+    ["sandbox-init", var requestFile] => SandboxInitMode.Run(requestFile),
+    ["container-start", var specFile] => CriShim.Helper.Container.ContainerStartMode.Run(specFile),
+    ["container-monitor", var specFile] => CriShim.Helper.Monitor.ContainerMonitorMode.Run(specFile),
+    ["container-init", var specFile] => CriShim.Helper.Container.ContainerInitMode.Run(specFile),
+    ["exec", var specFile] => CriShim.Helper.Exec.ExecMode.Run(specFile),
+    ["exec-init", var specFile] => CriShim.Helper.Exec.ExecInitMode.Run(specFile),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: crishim-runtime pause | sandbox-init <request.json> | container-start <spec.json> | exec <spec.json>");
+    return 2;
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using CriShim.Native;
+using CriShim.Native.Protocol;
+
+namespace CriShim.Helper;
+
+/// <summary>
+/// Creates a pod's namespaces and its pause process, then exits so pause is not the daemon's child.
+/// Everything runs on the main thread: unshare moves only the calling thread (DESIGN.md), and
+/// posix_spawn from that thread puts pause in its namespaces.
+/// </summary>
+internal static class SandboxInitMode
+{
+    public static int Run(string requestFile)
+    {
+        SandboxInitResponse response;
+        try
+        {
+            var request = JsonSerializer.Deserialize(File.ReadAllBytes(requestFile), HelperJsonContext.Default.SandboxInitRequest)
+                ?? throw new InvalidDataException($"{requestFile} holds no request");
+            response = new SandboxInitResponse { PausePid = Execute(request) };
+        }
+        catch (InvalidSysctlException e)
+        {
+            response = new SandboxInitResponse { Error = e.Message, InvalidRequest = true };
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or JsonException or ArgumentException)
+        {
+            response = new SandboxInitResponse { Error = e.Message };
+        }
+        StandardOutput.Write(JsonSerializer.SerializeToUtf8Bytes(response, HelperJsonContext.Default.SandboxInitResponse));
+        return response.Error is null ? 0 : 1;
+    }
+
+    private static int Execute(SandboxInitRequest request)
+    {
+        foreach (var procs in request.CgroupProcsFiles)
+        {
+            File.WriteAllText(procs, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var shared = request.Namespaces & (NamespaceKinds.Network | NamespaceKinds.Uts | NamespaceKinds.Ipc);
+        Namespaces.UnshareCurrentThread(shared);
+        if (shared.HasFlag(NamespaceKinds.Uts) && request.Hostname is { Length: > 0 } hostname)
+        {
+            Namespaces.SetHostname(hostname);
+        }
+        if (shared.HasFlag(NamespaceKinds.Network))
+        {
+            NetworkInterfaces.BringUp("lo");
+        }
+        foreach (var (name, value) in request.Sysctls)
+        {
+            WriteSysctl(name, value);
+        }
+        if (request.Namespaces.HasFlag(NamespaceKinds.Pid))
+        {
+            Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
+        }
+        var self = Environment.ProcessPath!;
+        return Processes.SpawnDetached(self, [self, "pause"], [], PauseMode.BlockedSignals);
+    }
+
+    /// <summary>
+    /// Writes one sysctl under /proc/sys. The kernel resolves /proc/sys/net and the IPC entries through
+    /// the writing thread's namespaces, so this must stay on the thread that unshared them.
+    /// </summary>
+    private static void WriteSysctl(string name, string value)
+    {
+        var path = "/proc/sys/" + SysctlPath(name);
+        try
+        {
+            File.WriteAllText(path, value);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new InvalidSysctlException($"sysctl {name}: the kernel has no {path}");
+        }
+        catch (IOException e)
+        {
+            throw new InvalidSysctlException($"sysctl {name}={value}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Kubernetes writes sysctls with dots, or with slashes when a component (an interface name) has dots:
+    /// <c>net.ipv4.conf.eth0/100.forwarding</c> is <c>net/ipv4/conf/eth0.100/forwarding</c>.
+    /// </summary>
+    private static string SysctlPath(string name) =>
+        string.Create(name.Length, name, (span, n) =>
+        {
+            for (var i = 0; i < n.Length; i++)
+            {
+                span[i] = n[i] switch { '.' => '/', '/' => '.', var c => c };
+            }
+        });
+
+    private sealed class InvalidSysctlException(string message) : Exception(message);
+}

@@ -1,0 +1,48 @@
+using CriShim.Native.Interop;
+
+namespace CriShim.Native;
+
+/// <summary>
+/// Mount calls for a container's own mount namespace. Only the runtime helper calls them, after it
+/// unshared CLONE_NEWNS on its main thread; in the daemon they would change the host.
+/// </summary>
+public static class ContainerMounts
+{
+    public static void Mount(string source, string target, string? type, MountFlags flags, string? data = null) =>
+        Errno.Check(Libc.Mount(source, target, type, (ulong)flags, data), type is null ? "mount" : $"mount {type}", target);
+
+    public static void Bind(string source, string target, bool recursive = true) =>
+        Errno.Check(Libc.Mount(source, target, null, (ulong)(MountFlags.Bind | (recursive ? MountFlags.Recursive : 0)), null),
+            "bind mount", $"{source} on {target}");
+
+    /// <summary>Changes the per-mount flags of an existing mount (MS_REMOUNT|MS_BIND), e.g. to make it read-only.</summary>
+    public static void Remount(string target, MountFlags flags) =>
+        Errno.Check(Libc.Mount(null, target, null, (ulong)(MountFlags.Remount | MountFlags.Bind | flags), null), "remount", target);
+
+    /// <summary>Sets the propagation (Private, Slave or Shared, optionally Recursive) of the mount at <paramref name="target"/>.</summary>
+    public static void SetPropagation(string target, MountFlags propagation) =>
+        Errno.Check(Libc.Mount(null, target, null, (ulong)propagation, null), "make " + propagation, target);
+
+    public static void Unmount(string target, bool detach = true) =>
+        Errno.Check(Libc.Umount2(target, detach ? Libc.MNT_DETACH : 0), "umount", target);
+
+    /// <summary>
+    /// Makes <paramref name="newRoot"/> (a mount point) the root. The old root goes to a directory of its
+    /// own (so it can be named: "." would name the new root), is made a recursive slave so detaching it
+    /// cannot unmount anything on the host, and is detached; the directory is removed again.
+    /// </summary>
+    public static void PivotRoot(string newRoot)
+    {
+        const string putOld = ".crishim-old-root";
+        Directory.CreateDirectory(Path.Combine(newRoot, putOld));
+        Errno.Check(Libc.Chdir(newRoot), "chdir", newRoot);
+        Errno.Check(Libc.SyscallPaths(Libc.SysPivotRoot, ".", putOld), "pivot_root", newRoot);
+        Errno.Check(Libc.Chdir("/"), "chdir", "/");
+        SetPropagation("/" + putOld, MountFlags.Slave | MountFlags.Recursive);
+        Unmount("/" + putOld);
+        Directory.Delete("/" + putOld);
+    }
+
+    /// <summary>chdir for the calling thread's file system context (its own after unshare(CLONE_NEWNS)).</summary>
+    public static void ChangeDirectory(string path) => Errno.Check(Libc.Chdir(path), "chdir", path);
+}

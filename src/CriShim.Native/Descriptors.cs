@@ -1,0 +1,81 @@
+using CriShim.Native.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace CriShim.Native;
+
+/// <summary>Pipes and socket pairs (close-on-exec, handed to children explicitly) and descriptor flags.</summary>
+public static class Descriptors
+{
+    public static unsafe (SafeFileHandle Read, SafeFileHandle Write) CreatePipe()
+    {
+        var fds = stackalloc int[2];
+        Errno.Check(Libc.Pipe2(fds, Libc.O_CLOEXEC_FLAG), "pipe2");
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+    }
+
+    /// <summary>A connected pair of stream sockets, both close-on-exec.</summary>
+    public static unsafe (SafeFileHandle First, SafeFileHandle Second) CreateSocketPair()
+    {
+        var fds = stackalloc int[2];
+        Errno.Check(Libc.Socketpair(Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0, fds), "socketpair");
+        return (new SafeFileHandle(fds[0], ownsHandle: true), new SafeFileHandle(fds[1], ownsHandle: true));
+    }
+
+    public static void SetCloseOnExec(int fd)
+    {
+        var flags = Errno.Check(Libc.Fcntl(fd, Libc.F_GETFD, 0), "fcntl(F_GETFD)");
+        Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
+    }
+
+    /// <summary>Marks every descriptor from <paramref name="first"/> up close-on-exec, so execve leaks none of the runtime's.</summary>
+    public static void SetCloseOnExecFrom(int first) =>
+        Errno.Check(Libc.Syscall3(Libc.SysCloseRange, first, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");
+
+    /// <summary>Makes <paramref name="target"/> a copy of <paramref name="source"/> (closing what was there).</summary>
+    public static void Duplicate(SafeFileHandle source, int target) =>
+        Errno.Check(Libc.Dup2((int)source.DangerousGetHandle(), target), "dup2");
+
+    /// <summary>Writes all of <paramref name="data"/> to a raw descriptor (retrying short writes and EINTR).</summary>
+    public static unsafe void WriteAll(int fd, ReadOnlySpan<byte> data)
+    {
+        fixed (byte* p = data)
+        {
+            var done = 0;
+            while (done < data.Length)
+            {
+                var n = Libc.Write(fd, p + done, (nuint)(data.Length - done));
+                if (n < 0)
+                {
+                    var error = Errno.Last("write");
+                    if (error.Errno == Tmds.Linux.LibC.EINTR)
+                    {
+                        continue;
+                    }
+                    throw error;
+                }
+                done += (int)n;
+            }
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length from a raw descriptor; 0 at end of file.</summary>
+    public static unsafe int Read(int fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
+            {
+                var n = Libc.Read(fd, p, (nuint)buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                var error = Errno.Last("read");
+                if (error.Errno != Tmds.Linux.LibC.EINTR)
+                {
+                    throw error;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using CriShim.Native.Interop;
+using Microsoft.Win32.SafeHandles;
+using static Tmds.Linux.LibC;
+
+namespace CriShim.Native;
+
+/// <summary>
+/// Namespace calls. They act on the calling thread only (see DESIGN.md), so only the runtime helper
+/// calls them, on its main thread, right before it spawns or executes the next process.
+/// </summary>
+public static class Namespaces
+{
+    /// <summary>Moves the calling thread into new namespaces (for PID: its future children).</summary>
+    public static void UnshareCurrentThread(NamespaceKinds kinds)
+    {
+        if (kinds != NamespaceKinds.None)
+        {
+            Errno.Check(Libc.Unshare((int)kinds), "unshare", kinds.ToString());
+        }
+    }
+
+    /// <summary>Moves the calling thread into the namespace at <paramref name="path"/> (a pin or <c>/proc/&lt;pid&gt;/ns/&lt;kind&gt;</c>).</summary>
+    public static void JoinCurrentThread(string path, NamespaceKinds kind)
+    {
+        using SafeFileHandle fd = Libc.Open(path, O_RDONLY | O_CLOEXEC, 0);
+        if (fd.IsInvalid)
+        {
+            throw Errno.Last("open", path);
+        }
+        Errno.Check(Libc.Setns(fd, (int)kind), "setns", path);
+    }
+
+    /// <summary>Sets the host name of the calling thread's UTS namespace.</summary>
+    public static unsafe void SetHostname(string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(name);
+        fixed (byte* p = bytes)
+        {
+            Errno.Check(Libc.Sethostname(p, (nuint)bytes.Length), "sethostname", name);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CriShim.Native.Protocol;
+
+/// <summary>Source-generated (AOT-safe) JSON for the messages between the daemon and the runtime helper.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SandboxInitRequest))]
+[JsonSerializable(typeof(SandboxInitResponse))]
+public sealed partial class HelperJsonContext : JsonSerializerContext;

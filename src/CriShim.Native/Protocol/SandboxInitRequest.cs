@@ -1,0 +1,21 @@
+namespace CriShim.Native.Protocol;
+
+/// <summary>
+/// What <c>crishim-runtime sandbox-init</c> does, in this order: join <see cref="CgroupProcsFiles"/>,
+/// unshare <see cref="Namespaces"/>, set the host name, bring <c>lo</c> up, write the sysctls, and spawn
+/// the pause process (PID 1 of a new PID namespace when <see cref="Namespaces"/> has Pid).
+/// </summary>
+public sealed record SandboxInitRequest
+{
+    /// <summary>New namespaces for the pod (Network, Uts, Ipc, Pid); the rest stay the host's.</summary>
+    public required NamespaceKinds Namespaces { get; init; }
+
+    /// <summary>Set when the pod has its own UTS namespace.</summary>
+    public string? Hostname { get; init; }
+
+    /// <summary>Sysctls by their dotted name, values to write; the names were checked by the daemon.</summary>
+    public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The <c>cgroup.procs</c> files of the pod's cgroup in every hierarchy; pause starts inside.</summary>
+    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+}

@@ -1,0 +1,71 @@
+using CriShim.Native;
+
+namespace CriShim.Runtime.Cgroups;
+
+/// <summary>Reading and writing cgroup interface files, shared by both versions.</summary>
+internal static class CgroupFiles
+{
+    public static void Write(string directory, string file, string value)
+    {
+        var path = Path.Combine(directory, file);
+        try
+        {
+            File.WriteAllText(path, value);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"writing '{value}' to {path}: {e.Message}", e);
+        }
+    }
+
+    public static string Read(string directory, string file) => File.ReadAllText(Path.Combine(directory, file)).Trim();
+
+    public static IReadOnlyList<int> Pids(string directory)
+    {
+        var procs = Path.Combine(directory, "cgroup.procs");
+        if (!File.Exists(procs))
+        {
+            return [];
+        }
+        return File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();
+    }
+
+    /// <summary>SIGKILLs whatever <paramref name="pids"/> reads until it is empty (or the deadline passes).</summary>
+    public static void KillUntilEmpty(Func<IReadOnlyList<int>> pids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (pids() is { Count: > 0 } live)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new IOException($"processes {string.Join(' ', live)} are still in the cgroup after SIGKILL");
+            }
+            foreach (var pid in live)
+            {
+                Processes.Signal(pid, Signals.SIGKILL);
+            }
+            Thread.Sleep(20);
+        }
+    }
+
+    public static bool HasChildren(string directory) =>
+        Directory.Exists(directory) && Directory.EnumerateDirectories(directory).Any();
+
+    /// <summary>rmdir with retries: a cgroup stays busy for a moment after its last process exits.</summary>
+    public static void RemoveDirectory(string directory, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                Directories.RemoveEmpty(directory);
+                return;
+            }
+            catch (ErrnoException e) when (e.IsBusy && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(20);
+            }
+        }
+    }
+}

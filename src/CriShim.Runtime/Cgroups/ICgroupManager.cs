@@ -1,0 +1,37 @@
+namespace CriShim.Runtime.Cgroups;
+
+/// <summary>
+/// cgroupfs-style cgroups (paths such as <c>/kubepods/burstable/pod&lt;uid&gt;</c>) on whatever hierarchy
+/// the host has. One implementation per cgroup version, chosen once at start-up (<see cref="CgroupHierarchy"/>).
+/// </summary>
+public interface ICgroupManager
+{
+    CgroupVersion Version { get; }
+
+    /// <summary>Creates <paramref name="path"/> and its missing ancestors; returns the ones it created, outermost first.</summary>
+    IReadOnlyList<string> Create(string path);
+
+    bool Exists(string path);
+
+    /// <summary>The <c>cgroup.procs</c> file of the cgroup in every hierarchy; writing a pid to each moves the process in.</summary>
+    IReadOnlyList<string> ProcsFiles(string path);
+
+    void Join(string path, int pid);
+
+    void Apply(string path, CgroupResources resources);
+
+    /// <summary>Kills every process in the cgroup and waits briefly until it is empty.</summary>
+    void Kill(string path);
+
+    /// <summary>
+    /// Removes a cgroup without processes; a missing one is fine. One that still has child cgroups is
+    /// left in place and false returned.
+    /// </summary>
+    bool Remove(string path);
+}
+
+public enum CgroupVersion
+{
+    V1 = 1,
+    V2 = 2,
+}

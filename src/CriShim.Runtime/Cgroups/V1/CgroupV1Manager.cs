@@ -1,0 +1,123 @@
+using System.Globalization;
+using CriShim.Native;
+
+namespace CriShim.Runtime.Cgroups.V1;
+
+/// <summary>
+/// cgroup v1 (and the v1 side of a hybrid host): the same path is created in every controller's
+/// hierarchy under the root (plus <c>name=systemd</c> and the hybrid <c>unified</c> mount when present).
+/// </summary>
+public sealed class CgroupV1Manager : ICgroupManager
+{
+    private static readonly string[] Known =
+        ["cpu", "cpuacct", "cpuset", "memory", "pids", "hugetlb", "blkio", "devices", "freezer", "net_cls", "net_prio", "perf_event", "systemd", "unified"];
+
+    /// <summary>Hierarchy mount points by controller name; co-mounted controllers (cpu,cpuacct) share one.</summary>
+    private readonly IReadOnlyDictionary<string, string> _mounts;
+
+    public CgroupV1Manager(string root)
+    {
+        _mounts = Known
+            .Select(c => (Controller: c, Directory: Path.Combine(root, c)))
+            .Where(m => Directory.Exists(m.Directory) && Mounts.FileSystemType(m.Directory) != Mounts.FileSystemType(root))
+            .ToDictionary(m => m.Controller, m => m.Directory);
+    }
+
+    public CgroupVersion Version => CgroupVersion.V1;
+
+    /// <summary>Distinct hierarchy directories (symlinked co-mounts resolved).</summary>
+    private IEnumerable<string> Hierarchies =>
+        _mounts.Values.DistinctBy(d => new DirectoryInfo(d).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d);
+
+    public IReadOnlyList<string> Create(string path)
+    {
+        var created = new List<string>();
+        foreach (var level in CgroupPath.Lineage(path))
+        {
+            var isNew = false;
+            foreach (var mount in Hierarchies)
+            {
+                var directory = CgroupPath.In(mount, level);
+                if (Directory.Exists(directory))
+                {
+                    continue;
+                }
+                Directory.CreateDirectory(directory);
+                isNew = true;
+                if (mount == _mounts.GetValueOrDefault("cpuset"))
+                {
+                    InheritCpuset(directory);
+                }
+            }
+            if (isNew)
+            {
+                created.Add(level);
+            }
+        }
+        return created;
+    }
+
+    public bool Exists(string path) => Hierarchies.Any(m => Directory.Exists(CgroupPath.In(m, path)));
+
+    public IReadOnlyList<string> ProcsFiles(string path) =>
+        Hierarchies.Select(m => Path.Combine(CgroupPath.In(m, path), "cgroup.procs")).ToList();
+
+    public void Join(string path, int pid)
+    {
+        foreach (var procs in ProcsFiles(path))
+        {
+            File.WriteAllText(procs, pid.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    public void Apply(string path, CgroupResources resources)
+    {
+        foreach (var setting in CgroupV1Settings.Map(resources))
+        {
+            if (!_mounts.TryGetValue(setting.Controller, out var mount))
+            {
+                throw new IOException($"cgroup v1 controller '{setting.Controller}' is not mounted under the cgroup root, needed for {setting.File}");
+            }
+            var directory = CgroupPath.In(mount, path);
+            // memsw only exists with swap accounting on; without it there is no swap limit to set.
+            if (setting.File == "memory.memsw.limit_in_bytes" && !File.Exists(Path.Combine(directory, setting.File)))
+            {
+                continue;
+            }
+            CgroupFiles.Write(directory, setting.File, setting.Value);
+        }
+    }
+
+    public void Kill(string path)
+    {
+        var directories = Hierarchies.Select(m => CgroupPath.In(m, path)).Where(Directory.Exists).ToList();
+        CgroupFiles.KillUntilEmpty(() => directories.SelectMany(CgroupFiles.Pids).Distinct().ToList(), TimeSpan.FromSeconds(5));
+    }
+
+    public bool Remove(string path)
+    {
+        var directories = Hierarchies.Select(m => CgroupPath.In(m, path)).ToList();
+        if (directories.Any(CgroupFiles.HasChildren))
+        {
+            return false;
+        }
+        foreach (var directory in directories)
+        {
+            CgroupFiles.RemoveDirectory(directory, TimeSpan.FromSeconds(2));
+        }
+        return true;
+    }
+
+    /// <summary>A new v1 cpuset starts with no CPUs or memory nodes; it takes its parent's, or no task may join.</summary>
+    private static void InheritCpuset(string directory)
+    {
+        var parent = Path.GetDirectoryName(directory)!;
+        foreach (var file in new[] { "cpuset.cpus", "cpuset.mems" })
+        {
+            if (CgroupFiles.Read(directory, file).Length == 0)
+            {
+                CgroupFiles.Write(directory, file, CgroupFiles.Read(parent, file));
+            }
+        }
+    }
+}

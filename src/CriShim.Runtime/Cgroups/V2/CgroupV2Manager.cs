@@ -1,0 +1,80 @@
+namespace CriShim.Runtime.Cgroups.V2;
+
+/// <summary>The unified hierarchy: one tree, controllers delegated through each parent's <c>cgroup.subtree_control</c>.</summary>
+public sealed class CgroupV2Manager(string root) : ICgroupManager
+{
+    private static readonly string[] Wanted = ["cpuset", "cpu", "io", "memory", "hugetlb", "pids"];
+
+    public CgroupVersion Version => CgroupVersion.V2;
+
+    public IReadOnlyList<string> Create(string path)
+    {
+        var created = new List<string>();
+        var parent = root;
+        foreach (var level in CgroupPath.Lineage(path))
+        {
+            var directory = CgroupPath.In(root, level);
+            if (!Directory.Exists(directory))
+            {
+                EnableControllers(parent);
+                Directory.CreateDirectory(directory);
+                created.Add(level);
+            }
+            parent = directory;
+        }
+        return created;
+    }
+
+    public bool Exists(string path) => Directory.Exists(CgroupPath.In(root, path));
+
+    public IReadOnlyList<string> ProcsFiles(string path) => [Path.Combine(CgroupPath.In(root, path), "cgroup.procs")];
+
+    public void Join(string path, int pid) =>
+        CgroupFiles.Write(CgroupPath.In(root, path), "cgroup.procs", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Apply(string path, CgroupResources resources)
+    {
+        var directory = CgroupPath.In(root, path);
+        foreach (var setting in CgroupV2Settings.Map(resources))
+        {
+            CgroupFiles.Write(directory, setting.File, setting.Value);
+        }
+    }
+
+    public void Kill(string path)
+    {
+        var directory = CgroupPath.In(root, path);
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+        if (File.Exists(Path.Combine(directory, "cgroup.kill")))
+        {
+            CgroupFiles.Write(directory, "cgroup.kill", "1");
+        }
+        CgroupFiles.KillUntilEmpty(() => CgroupFiles.Pids(directory), TimeSpan.FromSeconds(5));
+    }
+
+    public bool Remove(string path)
+    {
+        var directory = CgroupPath.In(root, path);
+        if (CgroupFiles.HasChildren(directory))
+        {
+            return false;
+        }
+        CgroupFiles.RemoveDirectory(directory, TimeSpan.FromSeconds(2));
+        return true;
+    }
+
+    /// <summary>Delegates the wanted controllers the parent has to its children.</summary>
+    private static void EnableControllers(string parent)
+    {
+        var available = CgroupFiles.Read(parent, "cgroup.controllers").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var enabled = CgroupFiles.Read(parent, "cgroup.subtree_control").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var missing = Wanted.Where(c => available.Contains(c) && !enabled.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            CgroupFiles.Write(parent, "cgroup.subtree_control", string.Join(' ', missing.Select(c => "+" + c)));
+        }
+    }
+}

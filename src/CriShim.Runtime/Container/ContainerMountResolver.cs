@@ -1,0 +1,83 @@
+using CriShim.Native;
+using CriShim.Runtime.Errors;
+using CriMount = CriShim.Protocol.V1.Mount;
+using CriPropagation = CriShim.Protocol.V1.MountPropagation;
+using SpecPropagation = CriShim.Native.Protocol.MountPropagation;
+using ContainerMount = CriShim.Native.Protocol.ContainerMount;
+using ContainerDevice = CriShim.Native.Protocol.ContainerDevice;
+
+namespace CriShim.Runtime.Container;
+
+/// <summary>
+/// Checks the CRI mounts and devices of a container and resolves their host paths: symlinks are
+/// followed with <see cref="ScopedPath"/> (so the helper binds exactly the directory resolved here,
+/// not whatever a link points to later), and a missing host directory is created, as containerd does.
+/// </summary>
+public static class ContainerMountResolver
+{
+    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, string hostRoot = "/")
+    {
+        var resolved = new List<ContainerMount>();
+        foreach (var mount in mounts)
+        {
+            if (mount.Image is { Image.Length: > 0 })
+            {
+                throw new UnimplementedException($"image volumes ({mount.Image.Image} at {mount.ContainerPath}) are not supported by crishim");
+            }
+            if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
+            {
+                throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
+            }
+            if (mount.RecursiveReadOnly)
+            {
+                throw new UnimplementedException($"recursive read-only mounts ({mount.ContainerPath}) are not supported; crishim does not announce them to the kubelet");
+            }
+            RequireAbsolute(mount.ContainerPath, "mount container_path");
+            RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
+            resolved.Add(new ContainerMount
+            {
+                ContainerPath = mount.ContainerPath,
+                HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
+                Readonly = mount.Readonly,
+                Propagation = mount.Propagation switch
+                {
+                    CriPropagation.PropagationHostToContainer => SpecPropagation.HostToContainer,
+                    CriPropagation.PropagationBidirectional => SpecPropagation.Bidirectional,
+                    _ => SpecPropagation.Private,
+                },
+            });
+        }
+        return resolved;
+    }
+
+    public static IReadOnlyList<ContainerDevice> ResolveDevices(IEnumerable<Protocol.V1.Device> devices, string hostRoot = "/")
+    {
+        var resolved = new List<ContainerDevice>();
+        foreach (var device in devices)
+        {
+            RequireAbsolute(device.HostPath, "device host_path");
+            var containerPath = device.ContainerPath.Length > 0 ? device.ContainerPath : device.HostPath;
+            RequireAbsolute(containerPath, "device container_path");
+            var permissions = device.Permissions.Length > 0 ? device.Permissions : "rwm";
+            if (permissions.Any(c => c is not ('r' or 'w' or 'm')) || permissions.Distinct().Count() != permissions.Length)
+            {
+                throw new InvalidArgumentException($"device {device.HostPath} has permissions '{device.Permissions}'; use a combination of r, w and m");
+            }
+            var host = ScopedPath.Resolve(hostRoot, device.HostPath, createMissing: false);
+            if (host is null || FileSystem.KindOf(host) is not (UnixFileKind.CharacterDevice or UnixFileKind.BlockDevice))
+            {
+                throw new InvalidArgumentException($"device {device.HostPath} is not a character or block device on this node");
+            }
+            resolved.Add(new ContainerDevice { ContainerPath = containerPath, HostPath = host, Permissions = permissions });
+        }
+        return resolved;
+    }
+
+    private static void RequireAbsolute(string path, string what)
+    {
+        if (!path.StartsWith('/'))
+        {
+            throw new InvalidArgumentException($"{what} '{path}' must be an absolute path");
+        }
+    }
+}

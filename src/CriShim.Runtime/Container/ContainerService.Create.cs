@@ -1,0 +1,183 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using CriShim.Native;
+using CriShim.Native.Protocol;
+using CriShim.Protocol.V1;
+using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Errors;
+using CriShim.Runtime.Image;
+using CriShim.Runtime.Sandbox;
+using CriShim.Runtime.Store;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Container;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Prepares a container in a ready pod: name reservation, writable layer, cgroup with its limits,
+    /// and the execution spec; nothing runs yet (CREATED). Each step is undone if a later one fails.
+    /// </summary>
+    public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
+    {
+        if (config?.Metadata is not { Name.Length: > 0 } metadata)
+        {
+            throw new InvalidArgumentException("container config needs metadata with a name");
+        }
+        if (config.Image is not { Image.Length: > 0 })
+        {
+            throw new InvalidArgumentException($"container '{metadata.Name}' names no image");
+        }
+        var sandbox = (podSandboxId.Length > 0 ? sandboxes.Resolve(podSandboxId) : null)
+            ?? throw new NotFoundException($"pod sandbox '{podSandboxId}' does not exist");
+        if (sandbox.State != PodSandboxLifecycle.Ready)
+        {
+            throw new FailedPreconditionException($"pod sandbox {sandbox.Id} is stopped; containers can only be created in a ready pod");
+        }
+        var image = images.Resolve(config.Image.Image)
+            ?? throw new NotFoundException($"image '{config.Image.Image}' is not present on this node; pull it first");
+
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        store.ReserveName(sandbox.Id, metadata.Name, metadata.Attempt, id);
+        await using var undo = new CleanupStack(log);
+        undo.Push("release the container name", () => store.ReleaseName(sandbox.Id, metadata.Name, metadata.Attempt, id));
+        using var held = await _locks.LockAsync(id, CancellationToken.None);
+
+        var sandboxConfig = sandbox.Config;
+        var layers = images.LayerDirectories(image);
+        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts);
+        var devices = ContainerMountResolver.ResolveDevices(config.Devices);
+
+        var directory = store.DirectoryOf(id);
+        undo.Push("remove the writable layer", () => Directory.Delete(directory.Path, recursive: true));
+        Directory.CreateDirectory(directory.Upper);
+        Directory.CreateDirectory(directory.Work);
+        Directory.CreateDirectory(directory.Rootfs);
+        var state = StateOf(id);
+        undo.Push("remove the state dir", () => Directory.Delete(state.Path, recursive: true));
+        Directory.CreateDirectory(state.Path);
+
+        var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
+        undo.Push("remove the cgroup", () => cgroups.Remove(cgroupPath));
+        cgroups.Create(cgroupPath);
+        var resources = config.Linux?.Resources;
+        ApplyResources(cgroupPath, resources);
+
+        var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
+            ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
+            : "";
+        var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
+        AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
+
+        store.Add(
+            new ContainerRecord
+            {
+                Id = id,
+                SandboxId = sandbox.Id,
+                Name = metadata.Name,
+                Attempt = metadata.Attempt,
+                Image = config.Image.Image,
+                ImageId = image.Id,
+                Layers = image.Layers,
+                CreatedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                Labels = new Dictionary<string, string>(config.Labels),
+                Annotations = new Dictionary<string, string>(config.Annotations),
+                ConfigJson = JsonFormatter.Default.Format(config),
+                LogPath = logPath,
+                CgroupPath = cgroupPath,
+                StopSignal = StopSignals.Resolve(config.StopSignal, image.Config.StopSignal),
+                SpecFile = directory.Spec,
+            },
+            new ContainerRunStatus
+            {
+                Id = id,
+                ResourcesJson = resources is null ? "" : JsonFormatter.Default.Format(resources),
+            });
+        undo.Commit();
+        log.LogInformation("container {Id} ({Name}, attempt {Attempt}) created in pod {Sandbox} from image {Image}: {Args}",
+            id, metadata.Name, metadata.Attempt, sandbox.Id, image.Id, string.Join(' ', spec.Process.Args));
+        return id;
+    }
+
+    private ContainerSpecInputs SpecInputs(
+        string id, ContainerConfig config, PodSandboxRecord sandbox, PodSandboxConfig sandboxConfig, ImageRecord image,
+        IReadOnlyList<string> layers, IReadOnlyList<ContainerMount> mounts, IReadOnlyList<ContainerDevice> devices,
+        ContainerDirectory directory, ContainerStateDirectory state, string cgroupPath, string logPath)
+    {
+        var files = SandboxDirectory.For(daemon.State, sandbox.Id);
+        var pins = new NamespacePins(files.Namespaces);
+        string? Pinned(NamespaceKinds kind) => sandbox.Namespaces.HasFlag(kind) ? pins.PathOf(kind) : null;
+        var procsFiles = cgroups.ProcsFiles(cgroupPath);
+        return new ContainerSpecInputs
+        {
+            Id = id,
+            Config = config,
+            SandboxConfig = sandboxConfig,
+            Image = image.Config,
+            LayerDirectories = layers,
+            Users = UserDatabase.From(new ImageLayerView(layers)),
+            NetworkNamespace = Pinned(NamespaceKinds.Network),
+            IpcNamespace = Pinned(NamespaceKinds.Ipc),
+            UtsNamespace = Pinned(NamespaceKinds.Uts),
+            PodPidNamespace = Pinned(NamespaceKinds.Pid),
+            TargetPidNamespace = TargetPidNamespace(config, sandbox.Id),
+            ShmPath = sandbox.Namespaces.HasFlag(NamespaceKinds.Ipc) ? files.Shm : "/dev/shm",
+            HostsPath = files.Hosts,
+            ResolvConfPath = files.ResolvConf,
+            HostnamePath = files.Hostname,
+            Hostname = File.Exists(files.Hostname) ? File.ReadAllText(files.Hostname).Trim() : null,
+            Mounts = mounts,
+            Devices = devices,
+            Directory = directory,
+            StateDirectory = state.Path,
+            LogPath = logPath.Length > 0 ? logPath : null,
+            CgroupProcsFiles = procsFiles,
+            OomKillCounterFile = OomKillCounterFile(procsFiles),
+        };
+    }
+
+    /// <summary>For PID mode TARGET: the PID namespace of a running container of the same pod.</summary>
+    private string? TargetPidNamespace(ContainerConfig config, string sandboxId)
+    {
+        var options = config.Linux?.SecurityContext?.NamespaceOptions;
+        if (options?.Pid != NamespaceMode.Target)
+        {
+            return null;
+        }
+        var target = store.Resolve(options.TargetId) is { } found ? Refresh(found) : null;
+        if (target is null || target.Record.SandboxId != sandboxId || target.Status.State != ContainerState.ContainerRunning)
+        {
+            throw new NotFoundException($"target container '{options.TargetId}' is not a running container of pod {sandboxId}");
+        }
+        return $"/proc/{target.Status.Pid}/ns/pid";
+    }
+
+    /// <summary>The memory controller's OOM counter next to one of the cgroup's procs files: v2 memory.events, v1 memory.oom_control.</summary>
+    private static string? OomKillCounterFile(IReadOnlyList<string> procsFiles) =>
+        procsFiles.Select(Path.GetDirectoryName)
+            .SelectMany(d => new[] { Path.Combine(d!, "memory.events"), Path.Combine(d!, "memory.oom_control") })
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>Containers get cgroups beside their pod's (pause) cgroup, under the pod's cgroup parent.</summary>
+    private static string CgroupParentOf(PodSandboxRecord sandbox) =>
+        sandbox.CgroupPath[..sandbox.CgroupPath.LastIndexOf('/')] is { Length: > 0 } parent ? parent : "";
+
+    private void ApplyResources(string cgroupPath, LinuxContainerResources? resources)
+    {
+        if (resources is null)
+        {
+            return;
+        }
+        try
+        {
+            cgroups.Apply(cgroupPath, CgroupResources.From(resources));
+        }
+        catch (IOException e)
+        {
+            throw new InvalidArgumentException($"the kernel refused the container's resources: {e.Message}", e);
+        }
+    }
+
+    private static long UnixNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+}

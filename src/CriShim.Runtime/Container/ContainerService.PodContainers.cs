@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Container;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// StopPodSandbox: the kubelet has given each container its grace already, so what is still
+    /// running is killed at once (as containerd does). The containers stay listable as EXITED.
+    /// </summary>
+    public async Task StopAllAsync(string sandboxId, CancellationToken cancel)
+    {
+        foreach (var container in store.All.Where(c => c.Record.SandboxId == sandboxId))
+        {
+            using var held = await _locks.LockAsync(container.Id, cancel);
+            if (store.Find(container.Id) is { } current)
+            {
+                await StopLockedAsync(current, TimeSpan.Zero);
+            }
+        }
+    }
+
+    /// <summary>RemovePodSandbox: every container of the pod goes, running or not.</summary>
+    public async Task RemoveAllAsync(string sandboxId, CancellationToken cancel)
+    {
+        var containers = store.All.Where(c => c.Record.SandboxId == sandboxId).ToList();
+        foreach (var container in containers)
+        {
+            await RemoveAsync(container.Id);
+        }
+        if (containers.Count > 0)
+        {
+            log.LogInformation("removed {Count} containers of pod sandbox {Sandbox}", containers.Count, sandboxId);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Container;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Force-stops the container if needed, then removes its cgroup, writable layer, state and
+    /// record. An unknown id is fine (already removed), as the kubelet expects. The log file stays:
+    /// it belongs to the kubelet.
+    /// </summary>
+    public async Task RemoveAsync(string idOrPrefix)
+    {
+        if (store.Resolve(idOrPrefix) is not { } found)
+        {
+            return;
+        }
+        using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
+        if (store.Find(found.Id) is not { } container)
+        {
+            return;
+        }
+        await StopLockedAsync(container, TimeSpan.Zero);
+        // Also for CREATED and half-started containers: nothing may be left in the cgroup.
+        await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
+        cgroups.Remove(container.Record.CgroupPath);
+        DeleteDirectory(StateOf(container.Id).Path);
+        DeleteDirectory(store.DirectoryOf(container.Id).Path);
+        store.Remove(container.Id);
+        log.LogInformation("container {Id} removed", container.Id);
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+}

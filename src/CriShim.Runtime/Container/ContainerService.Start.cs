@@ -1,0 +1,79 @@
+using CriShim.Native.Protocol;
+using CriShim.Protocol.V1;
+using CriShim.Runtime.Errors;
+using CriShim.Runtime.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Container;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Starts a CREATED container through the runtime helper, which leaves a monitor as the
+    /// container's parent and returns once the command runs. A failed start leaves the container
+    /// EXITED with reason StartError, as containerd does.
+    /// </summary>
+    public async Task StartAsync(string idOrPrefix)
+    {
+        var found = store.Get(idOrPrefix);
+        using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
+        var container = Refresh(store.Get(found.Id));
+        if (!container.Status.State.CanStart())
+        {
+            throw new FailedPreconditionException(
+                $"container {container.Id} is {StateName(container.Status.State)}; only a created container can be started (create a new one to run it again)");
+        }
+        if (sandboxes.Find(container.Record.SandboxId) is not { State: PodSandboxLifecycle.Ready })
+        {
+            throw new FailedPreconditionException($"pod sandbox {container.Record.SandboxId} of container {container.Id} is not ready");
+        }
+        if (container.Record.LogPath.Length > 0)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(container.Record.LogPath)!);
+        }
+        var state = StateOf(container.Id);
+        Directory.CreateDirectory(state.Path);
+
+        ContainerStartResult result;
+        try
+        {
+            result = await helper.StartAsync(container.Record.SpecFile);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException)
+        {
+            // Whether anything runs is unknown: Stop and Remove kill the cgroup either way.
+            store.Update(container.Id, s => s with { State = ContainerState.ContainerUnknown, Message = e.Message });
+            throw;
+        }
+        if (result.Error is { } error)
+        {
+            store.Update(container.Id, s => s with
+            {
+                State = ContainerState.ContainerExited,
+                ExitCode = StartErrorExitCode,
+                FinishedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                Reason = "StartError",
+                Message = error,
+            });
+            throw result.Failure switch
+            {
+                StartFailure.InvalidSpec => new InvalidArgumentException($"container {container.Id} cannot start: {error}"),
+                StartFailure.ExecutableNotFound or StartFailure.PermissionDenied =>
+                    new FailedPreconditionException($"container {container.Id} cannot start: {error}"),
+                _ => new IOException($"container {container.Id} failed to start: {error}"),
+            };
+        }
+        var running = store.Update(container.Id, s => Running(
+            s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj));
+        log.LogInformation("container {Id} started: pid {Pid}, monitor {Monitor}, oom_score_adj {OomScoreAdj}",
+            container.Id, result.Pid, result.MonitorPid, running?.EffectiveOomScoreAdj);
+    }
+
+    private static string StateName(ContainerState state) => state switch
+    {
+        ContainerState.ContainerCreated => "created",
+        ContainerState.ContainerRunning => "running",
+        ContainerState.ContainerExited => "exited",
+        _ => "in an unknown state",
+    };
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using CriShim.Native.Protocol;
+
+namespace CriShim.Runtime.Container;
+
+/// <summary>
+/// The volatile files of one container under <c>{state}/containers/&lt;id&gt;/</c>, written by its
+/// monitor: <c>started.json</c> once the command runs, <c>exit.json</c> once it ended and its output
+/// is in the log. Both are written atomically, so a file that exists is complete.
+/// </summary>
+public sealed record ContainerStateDirectory(string Path)
+{
+    public static ContainerStateDirectory For(string stateRoot, string id) => new(System.IO.Path.Combine(stateRoot, "containers", id));
+
+    public string Started => System.IO.Path.Combine(Path, "started.json");
+    public string Exit => System.IO.Path.Combine(Path, "exit.json");
+
+    public ContainerStartedRecord? ReadStarted() => Read(Started, ContainerJsonContext.Default.ContainerStartedRecord);
+
+    public ContainerExitRecord? ReadExit() => Read(Exit, ContainerJsonContext.Default.ContainerExitRecord);
+
+    private static T? Read<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(file), type);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CriShim.Native;
+using CriShim.Native.Protocol;
+using CriShim.Runtime.Errors;
+
+namespace CriShim.Runtime.Sandbox;
+
+/// <summary>
+/// Runs <c>crishim-runtime sandbox-init</c>, which creates the pod's namespaces and spawns pause, then
+/// exits; pause is therefore not the daemon's child and outlives it.
+/// </summary>
+public sealed class PauseLauncher(RuntimeHelperBinary helper)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Starts pause as <paramref name="request"/> says; a request the kernel refuses (a sysctl) is InvalidArgument.</summary>
+    public async Task<ProcessIdentity> StartAsync(SandboxDirectory directory, SandboxInitRequest request)
+    {
+        if (!File.Exists(helper.Path))
+        {
+            throw new FileNotFoundException($"the runtime helper {helper.Path} is missing; install it next to the crishim executable", helper.Path);
+        }
+        await File.WriteAllBytesAsync(directory.InitRequest, JsonSerializer.SerializeToUtf8Bytes(request, HelperJsonContext.Default.SandboxInitRequest));
+        var info = new ProcessStartInfo(helper.Path)
+        {
+            ArgumentList = { "sandbox-init", directory.InitRequest },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        // Not cancellable: once started, the pid must be known so the caller's undo can stop pause.
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw new TimeoutException($"{helper.Path} sandbox-init did not finish within {Timeout.TotalSeconds} s");
+        }
+        var output = await stdout;
+        SandboxInitResponse? response;
+        try
+        {
+            response = JsonSerializer.Deserialize(output, HelperJsonContext.Default.SandboxInitResponse);
+        }
+        catch (JsonException)
+        {
+            response = null;
+        }
+        if (response is null)
+        {
+            throw new IOException($"sandbox-init exited {process.ExitCode} without an answer: {await stderr}{output}");
+        }
+        if (response.Error is { } error)
+        {
+            throw response.InvalidRequest ? new InvalidArgumentException(error) : new IOException($"sandbox-init: {error}");
+        }
+        return ProcessIdentity.Find(response.PausePid)
+            ?? throw new IOException($"pause (pid {response.PausePid}) exited right after it started");
+    }
+}

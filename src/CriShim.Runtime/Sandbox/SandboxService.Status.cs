@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CriShim.Native;
+using CriShim.Protocol.V1;
+using CriShim.Runtime.Errors;
+
+namespace CriShim.Runtime.Sandbox;
+
+public sealed partial class SandboxService
+{
+    public PodSandboxStatusResponse Status(string idOrPrefix, bool verbose)
+    {
+        var record = store.Resolve(idOrPrefix)
+            ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
+        var config = record.Config;
+        var status = new PodSandboxStatus
+        {
+            Id = record.Id,
+            Metadata = config.Metadata,
+            State = StateOf(record),
+            CreatedAt = record.CreatedAt,
+            Linux = new LinuxPodSandboxStatus
+            {
+                Namespaces = new Protocol.V1.Namespace
+                {
+                    Options = config.Linux?.SecurityContext?.NamespaceOptions ?? new NamespaceOption(),
+                },
+            },
+            Labels = { config.Labels },
+            Annotations = { config.Annotations },
+            RuntimeHandler = record.RuntimeHandler,
+        };
+        if (record.Ips.Count > 0)
+        {
+            status.Network = new PodSandboxNetworkStatus { Ip = record.Ips[0] };
+            status.Network.AdditionalIps.AddRange(record.Ips.Skip(1).Select(ip => new PodIP { Ip = ip }));
+        }
+        var response = new PodSandboxStatusResponse { Status = status };
+        if (verbose)
+        {
+            response.Info.Add("info", VerboseInfo(record));
+        }
+        return response;
+    }
+
+    /// <summary>READY only while the record says so and the very pause process that Run started still runs.</summary>
+    private static PodSandboxState StateOf(PodSandboxRecord record) =>
+        record.State == PodSandboxLifecycle.Ready && record.Pause.IsAlive ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
+
+    private string VerboseInfo(PodSandboxRecord record)
+    {
+        var directory = DirectoryOf(record.Id);
+        var pins = new NamespacePins(directory.Namespaces);
+        var info = new JsonObject
+        {
+            ["pid"] = record.Pause.Pid,
+            ["pauseStartTime"] = record.Pause.StartTime,
+            ["netnsPath"] = record.Namespaces.HasFlag(NamespaceKinds.Network) ? pins.PathOf(NamespaceKinds.Network) : "",
+            ["namespaces"] = new JsonObject(
+                new[] { NamespaceKinds.Network, NamespaceKinds.Ipc, NamespaceKinds.Uts, NamespaceKinds.Pid }
+                    .Where(k => record.Namespaces.HasFlag(k))
+                    .Select(k => KeyValuePair.Create(k.ProcFileName(), (JsonNode?)pins.PathOf(k)))),
+            ["cgroupPath"] = record.CgroupPath,
+            ["stateDir"] = directory.Path,
+            ["shm"] = record.Namespaces.HasFlag(NamespaceKinds.Ipc) ? directory.Shm : "/dev/shm",
+            ["resolvConf"] = directory.ResolvConf,
+            ["hostnameFile"] = directory.Hostname,
+            ["hostsFile"] = directory.Hosts,
+            ["runtimeHandler"] = record.RuntimeHandler,
+            ["cniResult"] = record.CniResult is { } cni ? JsonNode.Parse(cni) : null,
+            ["config"] = JsonNode.Parse(record.ConfigJson),
+        };
+        return info.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+    }
+}

@@ -1,0 +1,51 @@
+using CriShim.Native;
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Sandbox;
+
+public sealed partial class SandboxService
+{
+    /// <summary>
+    /// Stops the pod's containers, detaches its network and stops pause. Idempotent, and an unknown
+    /// id (already removed) is fine, as the kubelet expects.
+    /// </summary>
+    public async Task StopAsync(string idOrPrefix, CancellationToken cancel)
+    {
+        if (store.Resolve(idOrPrefix) is not { } found)
+        {
+            return;
+        }
+        using var held = await _locks.LockAsync(found.Id, cancel);
+        if (store.Find(found.Id) is { } record)
+        {
+            await StopLockedAsync(record, cancel);
+        }
+    }
+
+    private async Task StopLockedAsync(PodSandboxRecord record, CancellationToken cancel)
+    {
+        await containers.StopAllAsync(record.Id, cancel);
+        if (record.NetworkAttached)
+        {
+            await network.TearDownAsync(record.Id, cancel);
+            store.Update(record.Id, r => r with { NetworkAttached = false });
+        }
+        StopPause(record.Pause);
+        if (record.State != PodSandboxLifecycle.NotReady)
+        {
+            store.Update(record.Id, r => r with { State = PodSandboxLifecycle.NotReady });
+            log.LogInformation("pod sandbox {Id} stopped", record.Id);
+        }
+    }
+
+    /// <summary>SIGTERM, then SIGKILL after the grace; a pause that is gone already is fine.</summary>
+    private static void StopPause(ProcessIdentity pause)
+    {
+        if (!Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
+        {
+            return;
+        }
+        Processes.Signal(pause, Signals.SIGKILL);
+        Processes.WaitForExit(pause, PauseGrace);
+    }
+}

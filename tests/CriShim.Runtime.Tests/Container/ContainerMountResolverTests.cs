@@ -1,0 +1,75 @@
+using CriShim.Protocol.V1;
+using CriShim.Runtime.Container;
+using CriShim.Runtime.Errors;
+using SpecPropagation = CriShim.Native.Protocol.MountPropagation;
+
+namespace CriShim.Runtime.Tests.Container;
+
+public sealed class ContainerMountResolverTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private static Mount Mount(string host, string container = "/data", MountPropagation propagation = MountPropagation.PropagationPrivate) =>
+        new() { HostPath = host, ContainerPath = container, Propagation = propagation, Readonly = true };
+
+    [Fact]
+    public void Host_paths_are_resolved_created_and_keep_their_propagation()
+    {
+        Directory.CreateDirectory(_dir.Combine("real"));
+        File.CreateSymbolicLink(_dir.Combine("link"), _dir.Combine("real"));
+
+        var mounts = ContainerMountResolver.ResolveMounts(
+        [
+            Mount(_dir.Combine("link"), "/a", MountPropagation.PropagationHostToContainer),
+            Mount(_dir.Combine("missing/dir"), "/b", MountPropagation.PropagationBidirectional),
+        ]);
+
+        Assert.Equal(_dir.Combine("real"), mounts[0].HostPath);
+        Assert.Equal(SpecPropagation.HostToContainer, mounts[0].Propagation);
+        Assert.True(mounts[0].Readonly);
+        Assert.True(Directory.Exists(_dir.Combine("missing/dir")));
+        Assert.Equal(SpecPropagation.Bidirectional, mounts[1].Propagation);
+    }
+
+    [Fact]
+    public void A_symlink_cannot_lead_out_of_the_intended_root()
+    {
+        var root = _dir.Combine("volumes");
+        Directory.CreateDirectory(root);
+        File.CreateSymbolicLink(Path.Combine(root, "evil"), "../../../../../etc");
+
+        var mounts = ContainerMountResolver.ResolveMounts([Mount("/evil")], hostRoot: root);
+
+        Assert.Equal(Path.Combine(root, "etc"), mounts[0].HostPath);
+    }
+
+    [Theory]
+    [InlineData("relative", "/data")]
+    [InlineData("/host", "relative")]
+    [InlineData("", "/data")]
+    public void Relative_or_missing_paths_are_invalid(string host, string container) =>
+        Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([Mount(host, container)]));
+
+    [Fact]
+    public void Features_crishim_lacks_are_unimplemented()
+    {
+        var image = Mount(_dir.Path);
+        image.Image = new ImageSpec { Image = "busybox" };
+        Assert.Throws<UnimplementedException>(() => ContainerMountResolver.ResolveMounts([image]));
+        var idmapped = Mount(_dir.Path);
+        idmapped.UidMappings.Add(new IDMapping { HostId = 1000, ContainerId = 0, Length = 1 });
+        Assert.Throws<UnimplementedException>(() => ContainerMountResolver.ResolveMounts([idmapped]));
+    }
+
+    [Fact]
+    public void Devices_must_be_device_nodes_with_rwm_permissions()
+    {
+        var devices = ContainerMountResolver.ResolveDevices([new Device { HostPath = "/dev/null", ContainerPath = "/dev/mynull", Permissions = "rw" }]);
+        Assert.Equal(("/dev/null", "/dev/mynull", "rw"), (devices[0].HostPath, devices[0].ContainerPath, devices[0].Permissions));
+
+        Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveDevices([new Device { HostPath = _dir.Path }]));
+        Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveDevices([new Device { HostPath = "/dev/null", Permissions = "rx" }]));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
