@@ -9,7 +9,7 @@ PUBLISH := $(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION)
 PUBLISH_R2R := $(PUBLISH) -r linux-x64 --self-contained false -p:PublishReadyToRun=true
 ARGS ?=
 
-.PHONY: all build vm-build run test vm-test deps clean
+.PHONY: all build vm-build run test vm-test deps clean bench
 
 all: build
 
@@ -30,6 +30,10 @@ deps:
 
 test: deps vm-build
 	tests/scripts/run-tests.sh
+
+# crishim against Debian's containerd, side by side; QUICK=1 for the reduced set (see README).
+bench: build
+	QUICK=$(QUICK) bench/run.sh
 
 vm-test: deps vm-build
 	tests/vm/run-in-vm.sh "$(OUT)/crishim-vmtests $(OUT)"

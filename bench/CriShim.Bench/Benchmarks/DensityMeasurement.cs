@@ -1,0 +1,102 @@
+using CriShim.Bench.Host;
+using CriShim.Bench.Runtimes;
+using Grpc.Core;
+
+namespace CriShim.Bench.Benchmarks;
+
+/// <summary>What a runtime's own processes hold in memory with N one-container pods running.</summary>
+public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
+{
+    public long DaemonRss { get; init; }
+
+    /// <summary>Daemon plus per-pod and per-container processes (pause, shims, monitors); not the workloads.</summary>
+    public int Processes { get; init; }
+
+    public long TotalRss { get; init; }
+
+    /// <summary>Like <see cref="TotalRss"/> but with shared pages divided among their users (smaps_rollup Pss).</summary>
+    public long TotalPss { get; init; }
+
+    /// <summary>Count, RSS and PSS per kind of process ("crishim-runtime pause", "containerd-shim-runc-v2"...).</summary>
+    public IReadOnlyList<ProcessKindMemory> ByKind { get; init; } = [];
+
+    public string? Unavailable { get; init; }
+    public string? Error { get; init; }
+    public long RssPerPod => TotalRss / Pods;
+
+    /// <summary>The per-pod and per-container processes alone: what each further pod costs.</summary>
+    public long RssPerPodWithoutDaemon => (TotalRss - DaemonRss) / Pods;
+
+    public long PssPerPod => TotalPss / Pods;
+}
+
+/// <summary>The memory of all processes of one kind, named by program and mode.</summary>
+public sealed record ProcessKindMemory(string Kind, int Count, long Rss, long Pss);
+
+/// <summary>
+/// Density: N pods, each running one sleep container, on one runtime at a time; then the summed RSS
+/// of the runtime's processes divided by N. The sleep processes themselves are the same on both
+/// runtimes and are not counted.
+/// </summary>
+public sealed class DensityMeasurement(int pods)
+{
+    /// <summary>Lets monitors and shims finish their start-up allocations before memory is read.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
+    public async Task<DensityResult> RunAsync(CriWorkload workload, long daemonIdleRss, CancellationToken cancel)
+    {
+        var result = new DensityResult(workload.Runtime.Name, pods, daemonIdleRss);
+        Console.Write($"  density: {pods} pods on {workload.Runtime.Name} ");
+        try
+        {
+            for (var i = 0; i < pods; i++)
+            {
+                var (podId, podConfig) = await workload.RunPodAsync(CriWorkload.UniqueName("density"), cancel);
+                var id = await workload.CreateContainerAsync(podId, podConfig, "sleep", cancel);
+                await workload.StartContainerAsync(id, cancel);
+                Console.Write('.');
+            }
+            await Task.Delay(Settle, cancel);
+            var processes = workload.Runtime.RuntimeProcesses(HostProcess.Snapshot());
+            return result with
+            {
+                DaemonRss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ResidentBytes(),
+                Processes = processes.Count,
+                TotalRss = processes.Sum(p => p.ResidentBytes()),
+                TotalPss = processes.Sum(p => p.ProportionalBytes()),
+                ByKind = processes
+                    .GroupBy(KindOf)
+                    .Select(g => new ProcessKindMemory(g.Key, g.Count(), g.Sum(p => p.ResidentBytes()), g.Sum(p => p.ProportionalBytes())))
+                    .OrderBy(k => k.Kind, StringComparer.Ordinal)
+                    .ToList(),
+            };
+        }
+        catch (Exception e) when (!cancel.IsCancellationRequested)
+        {
+            var unimplemented = e is RpcException { StatusCode: StatusCode.Unimplemented };
+            var error = e is RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : e.Message;
+            Console.Error.WriteLine($"\n  {workload.Runtime.Name}: density: {error}");
+            return result with { Unavailable = unimplemented ? "n/a (UNIMPLEMENTED)" : "failed", Error = error };
+        }
+        finally
+        {
+            Console.WriteLine();
+            try
+            {
+                await workload.RemoveAllPodsAsync(cancel);
+            }
+            catch (Exception e) when (!cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"  {workload.Runtime.Name}: density tear-down failed ({e.Message}); the final clean-up removes the rest");
+            }
+        }
+    }
+
+    /// <summary>The program's file name and, for one-binary-many-modes programs, its first argument.</summary>
+    private static string KindOf(HostProcess process) => process.CommandLine switch
+    {
+        [var program, var mode, ..] when !mode.StartsWith('-') => $"{Path.GetFileName(program)} {mode}",
+        [var program, ..] => Path.GetFileName(program),
+        _ => "?",
+    };
+}
