@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using CriShim.NativeTests.Infrastructure;
 using CriShim.VmTests;
 
 // Usage: crishim-vmtests BIN_DIR [NAME-FILTER]. Ends with "N passed, N failed, N skipped".
 var binDir = args.Length > 0 ? args[0] : AppContext.BaseDirectory;
 var filter = args.Length > 1 ? args[1] : "";
-var cases = DaemonScenarios.All.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+var cases = DaemonScenarios.All.Concat(PodCgroupScenarios.All).Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
 int passed = 0, failed = 0, skipped = 0;
 if (CgroupV2Host.WhyNot() is { } reason)
@@ -17,7 +18,9 @@ if (CgroupV2Host.WhyNot() is { } reason)
 }
 else
 {
-    await using var daemon = await VmDaemon.StartAsync(binDir);
+    await using var registry = await TestRegistry.StartAsync();
+    await TestImages.Busybox().PushAsync(registry, PodCgroupScenarios.Repository, PodCgroupScenarios.Tag);
+    await using var daemon = await VmDaemon.StartAsync(binDir, registry.Host);
     foreach (var c in cases)
     {
         var clock = Stopwatch.StartNew();

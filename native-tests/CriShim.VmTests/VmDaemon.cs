@@ -14,12 +14,14 @@ internal sealed class VmDaemon : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private readonly GrpcChannel _channel;
 
-    private VmDaemon(string binDir, string workDir)
+    private VmDaemon(string binDir, string workDir, string registryHost)
     {
         WorkDir = workDir;
+        RegistryHost = registryHost;
+        File.WriteAllText(Path.Combine(workDir, "registries.conf"), $"[[registry]]\nlocation = \"{registryHost}\"\ninsecure = true\n");
         var info = new ProcessStartInfo(Path.Combine(binDir, "crishim")) { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { "--listen", Socket, "--root", Path.Combine(workDir, "root"), "--state", Path.Combine(workDir, "state"),
-                     "--cni-conf-dir", Path.Combine(workDir, "net.d"), "--log-level", "debug" })
+                     "--cni-conf-dir", Path.Combine(workDir, "net.d"), "--registries-conf", Path.Combine(workDir, "registries.conf"), "--log-level", "debug" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -33,7 +35,12 @@ internal sealed class VmDaemon : IAsyncDisposable
         Images = new ImageService.ImageServiceClient(_channel);
     }
 
+    private const string StateParent = "/var/lib/crishim-vm";
+
     public string WorkDir { get; }
+
+    /// <summary>The registry (inside the VM) that holds the test images.</summary>
+    public string RegistryHost { get; }
     public string Socket => Path.Combine(WorkDir, "crishim.sock");
     public RuntimeService.RuntimeServiceClient Runtime { get; }
     public ImageService.ImageServiceClient Images { get; }
@@ -49,10 +56,12 @@ internal sealed class VmDaemon : IAsyncDisposable
         }
     }
 
-    public static async Task<VmDaemon> StartAsync(string binDir)
+    public static async Task<VmDaemon> StartAsync(string binDir, string registryHost)
     {
-        var workDir = Directory.CreateTempSubdirectory("crishim-vm-").FullName;
-        var daemon = new VmDaemon(binDir, workDir);
+        // /tmp in the VM is an overlay over the host's 9p root, and overlayfs cannot stack its upper dirs on
+        // another overlay; the VM's init mounts a tmpfs on /var/lib for state like this.
+        var workDir = Directory.CreateDirectory(Path.Combine(StateParent, Guid.NewGuid().ToString("N")[..12])).FullName;
+        var daemon = new VmDaemon(binDir, workDir, registryHost);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         while (DateTime.UtcNow < deadline)
         {

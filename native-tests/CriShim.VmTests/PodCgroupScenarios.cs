@@ -1,0 +1,256 @@
+using System.Text.Json;
+using CriShim.Protocol.V1;
+using Grpc.Core;
+
+namespace CriShim.VmTests;
+
+/// <summary>
+/// A pod's and its containers' cgroups on a pure cgroup v2 host, driven through CRI exactly as the
+/// kubelet does, and checked in the kernel's own files under /sys/fs/cgroup.
+/// </summary>
+internal static class PodCgroupScenarios
+{
+    public const string Repository = "vm/busybox";
+    public const string Tag = "1";
+
+    public static IEnumerable<VmTestCase> All =>
+    [
+        new("pod cgroup is created under its parent and removed with the pod", PodCgroupLifecycle),
+        new("cpu quota, shares, cpuset and pids become cpu.max, cpu.weight, cpuset.* and pids.max", CpuAndPidsLimits),
+        new("memory limit is enforced: a hog is OOMKilled and memory.events counts it", MemoryHogIsOomKilled),
+        new("UpdateContainerResources changes memory.max live", UpdateMemoryLive),
+        new("StopContainer kills a process that ignores SIGTERM and empties its cgroup", StopKillsWholeCgroup),
+    ];
+
+    private static async Task PodCgroupLifecycle(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "lifecycle");
+        var podCgroup = Path.Combine(CgroupV2Host.Root, pod.CgroupParent.TrimStart('/'));
+        Check.True(Directory.Exists(podCgroup), $"{podCgroup} exists after RunPodSandbox");
+        var container = await pod.StartAsync("sleeper", ["sleep", "3600"]);
+        var cgroup = CgroupOf(await container.PidAsync());
+        Check.True(cgroup.StartsWith(podCgroup + "/", StringComparison.Ordinal), $"container cgroup {cgroup} is under {podCgroup}");
+
+        await pod.RemoveAsync();
+
+        Check.True(!Directory.Exists(podCgroup), $"{podCgroup} is gone after RemovePodSandbox");
+        Check.True(!Directory.Exists(cgroup), $"{cgroup} is gone after RemovePodSandbox");
+    }
+
+    private static async Task CpuAndPidsLimits(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "cpu");
+        try
+        {
+            var container = await pod.StartAsync("limited", ["sleep", "3600"], new LinuxContainerResources
+            {
+                CpuPeriod = 100_000,
+                CpuQuota = 50_000,
+                CpuShares = 512,
+                CpusetCpus = "0",
+                CpusetMems = "0",
+                Unified = { ["pids.max"] = "64" },
+            });
+            var cgroup = CgroupOf(await container.PidAsync());
+
+            Check.Equal("50000 100000", Read(cgroup, "cpu.max"), "cpu.max");
+            Check.Equal((1 + (512 - 2) * 9999 / 262142).ToString(), Read(cgroup, "cpu.weight"), "cpu.weight from 512 shares");
+            Check.Equal("0", Read(cgroup, "cpuset.cpus"), "cpuset.cpus");
+            Check.Equal("0", Read(cgroup, "cpuset.mems"), "cpuset.mems");
+            Check.Equal("64", Read(cgroup, "pids.max"), "pids.max");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
+    private static async Task MemoryHogIsOomKilled(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "oom");
+        try
+        {
+            var container = await pod.StartAsync("hog", ["sh", "-c", "x=$(yes | head -c 200000000); echo survived"],
+                new LinuxContainerResources { MemoryLimitInBytes = 32 * 1024 * 1024 });
+            var cgroup = CgroupOf(await container.PidAsync());
+            Check.Equal((32 * 1024 * 1024).ToString(), Read(cgroup, "memory.max"), "memory.max");
+
+            var status = await container.WaitForExitAsync(TimeSpan.FromSeconds(120));
+
+            Check.Equal("OOMKilled", status.Reason, "exit reason");
+            Check.True(status.ExitCode != 0, $"exit code {status.ExitCode} is non-zero");
+            var events = ReadKeyed(cgroup, "memory.events");
+            Check.True(events.GetValueOrDefault("oom_kill") >= 1, $"memory.events oom_kill is {events.GetValueOrDefault("oom_kill")}");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
+    private static async Task UpdateMemoryLive(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "update");
+        try
+        {
+            var container = await pod.StartAsync("resized", ["sleep", "3600"],
+                new LinuxContainerResources { MemoryLimitInBytes = 64 * 1024 * 1024 });
+            var cgroup = CgroupOf(await container.PidAsync());
+            Check.Equal((64 * 1024 * 1024).ToString(), Read(cgroup, "memory.max"), "memory.max before");
+
+            await daemon.Runtime.UpdateContainerResourcesAsync(new UpdateContainerResourcesRequest
+            {
+                ContainerId = container.Id,
+                Linux = new LinuxContainerResources { MemoryLimitInBytes = 96 * 1024 * 1024 },
+            });
+
+            Check.Equal((96 * 1024 * 1024).ToString(), Read(cgroup, "memory.max"), "memory.max after the update");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
+    private static async Task StopKillsWholeCgroup(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "stop");
+        try
+        {
+            var container = await pod.StartAsync("stubborn", ["sh", "-c", "trap '' TERM; sleep 3600 & sleep 3600 & wait"]);
+            var cgroup = CgroupOf(await container.PidAsync());
+
+            await daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = container.Id, Timeout = 1 });
+
+            var status = await container.StatusAsync();
+            Check.Equal(ContainerState.ContainerExited, status.State, "state after StopContainer");
+            Check.Equal("", File.Exists(Path.Combine(cgroup, "cgroup.procs")) ? Read(cgroup, "cgroup.procs") : "", "processes left in the container cgroup");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
+    private static string Read(string cgroup, string file) => File.ReadAllText(Path.Combine(cgroup, file)).Trim();
+
+    private static Dictionary<string, long> ReadKeyed(string cgroup, string file) =>
+        File.ReadAllLines(Path.Combine(cgroup, file))
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1]));
+
+    /// <summary>The cgroup directory of a host pid, from its <c>0::/path</c> line.</summary>
+    private static string CgroupOf(int pid)
+    {
+        var line = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal));
+        return Path.Combine(CgroupV2Host.Root, line[3..].TrimStart('/'));
+    }
+
+    /// <summary>A pod on the host network (the VM has no pod network), in its own cgroup parent.</summary>
+    private sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
+    {
+        public string Id => id;
+        public string CgroupParent => config.Linux.CgroupParent;
+
+        public static async Task<Pod> RunAsync(VmDaemon daemon, string name)
+        {
+            var uid = $"{name}-{Guid.NewGuid():N}"[..24];
+            var config = new PodSandboxConfig
+            {
+                Metadata = new PodSandboxMetadata { Name = name, Namespace = "vm", Uid = uid, Attempt = 0 },
+                Hostname = name,
+                LogDirectory = Path.Combine(daemon.WorkDir, "logs", uid),
+                Linux = new LinuxPodSandboxConfig
+                {
+                    CgroupParent = $"/kubepods/burstable/pod{uid}",
+                    SecurityContext = new LinuxSandboxSecurityContext
+                    {
+                        NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
+                    },
+                },
+            };
+            Directory.CreateDirectory(config.LogDirectory);
+            var response = await daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config });
+            return new Pod(daemon, response.PodSandboxId, config);
+        }
+
+        public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null)
+        {
+            var image = $"{daemon.RegistryHost}/{Repository}:{Tag}";
+            await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = config });
+            var containerConfig = new ContainerConfig
+            {
+                Metadata = new ContainerMetadata { Name = name },
+                Image = new ImageSpec { Image = image },
+                Command = { command },
+                LogPath = name + ".log",
+                Linux = new LinuxContainerConfig { Resources = resources ?? new LinuxContainerResources() },
+            };
+            var created = await daemon.Runtime.CreateContainerAsync(new CreateContainerRequest
+            {
+                PodSandboxId = id,
+                Config = containerConfig,
+                SandboxConfig = config,
+            });
+            await daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = created.ContainerId });
+            return new Container(daemon, created.ContainerId);
+        }
+
+        public async Task RemoveAsync()
+        {
+            try
+            {
+                await daemon.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = id });
+            }
+            finally
+            {
+                await daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = id });
+            }
+        }
+    }
+
+    private sealed class Container(VmDaemon daemon, string id)
+    {
+        public string Id => id;
+
+        public async Task<ContainerStatus> StatusAsync() =>
+            (await daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
+
+        /// <summary>The host pid from the verbose status, where crishim reports it as containerd does.</summary>
+        public async Task<int> PidAsync()
+        {
+            var response = await daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true });
+            foreach (var value in response.Info.Values)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(value);
+                    if (document.RootElement.ValueKind == JsonValueKind.Object
+                        && document.RootElement.TryGetProperty("pid", out var pid) && pid.TryGetInt32(out var number) && number > 0)
+                    {
+                        return number;
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+            }
+            throw new CheckFailedException($"verbose ContainerStatus of {id} reports no pid: {string.Join(", ", response.Info.Keys)}");
+        }
+
+        public async Task<ContainerStatus> WaitForExitAsync(TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                var status = await StatusAsync();
+                if (status.State == ContainerState.ContainerExited)
+                {
+                    return status;
+                }
+                await Task.Delay(250);
+            }
+            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"container {id} did not exit within {timeout}"));
+        }
+    }
+}
