@@ -7,19 +7,13 @@ namespace CriShim.Runtime.Image;
 /// Passes a stream through while hashing it with SHA-256 and counting bytes, so content is
 /// verified in the same pass that consumes it. Refuses to read past the expected size.
 /// </summary>
-public sealed class VerifyingStream(Stream inner, long expectedSize, string what, Action<int>? onRead = null) : Stream
+public sealed class VerifyingStream(Stream inner, long expectedSize, string what, Action<int>? onRead = null) : ReadOnlyForwardStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -55,11 +49,6 @@ public sealed class VerifyingStream(Stream inner, long expectedSize, string what
         }
         return digest;
     }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
