@@ -9,6 +9,8 @@ namespace CriShim.NativeTests.Infrastructure;
 /// <summary>
 /// Debian's <c>docker-registry</c> on 127.0.0.1 and a free port, storage in a temp directory,
 /// plus the plain HTTP calls that push blobs and manifests to it. Stopped and removed on dispose.
+/// Optionally serves HTTPS with a self-signed certificate for 127.0.0.1 (made with <c>openssl</c>) and
+/// demands HTTP basic auth (an htpasswd file made with <c>htpasswd -B</c>); the push calls then use both.
 /// </summary>
 public sealed class TestRegistry : IAsyncDisposable
 {
@@ -16,11 +18,13 @@ public sealed class TestRegistry : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    private TestRegistry(string directory, int port)
+    private TestRegistry(string directory, int port, bool tls)
     {
         Directory = directory;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
+        // The certificate is the one this class just made; anything else on this port would be a test bug.
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true };
+        Http = new HttpClient(handler) { BaseAddress = new Uri($"{(tls ? "https" : "http")}://127.0.0.1:{port}/"), Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public string Directory { get; }
@@ -39,10 +43,38 @@ public sealed class TestRegistry : IAsyncDisposable
         }
     }
 
-    public static async Task<TestRegistry> StartAsync()
+    public static async Task<TestRegistry> StartAsync(NetworkCredential? basicAuth = null, bool tls = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("crishim-registry-").FullName;
-        var registry = new TestRegistry(directory, FreePort());
+        var registry = new TestRegistry(directory, FreePort(), tls);
+        var extra = "";
+        if (tls)
+        {
+            var (certificate, key) = (Path.Combine(directory, "cert.pem"), Path.Combine(directory, "key.pem"));
+            await RunToolAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate);
+            extra += $"""
+
+                  tls:
+                    certificate: {certificate}
+                    key: {key}
+                """;
+        }
+        if (basicAuth is not null)
+        {
+            var htpasswd = Path.Combine(directory, "htpasswd");
+            // bcrypt, the only hash docker-registry accepts.
+            await File.WriteAllTextAsync(htpasswd, await RunToolAsync("htpasswd", "-Bbn", basicAuth.UserName, basicAuth.Password));
+            extra += $"""
+
+                auth:
+                  htpasswd:
+                    realm: crishim-test
+                    path: {htpasswd}
+                """;
+            registry.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+                Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basicAuth.UserName}:{basicAuth.Password}")));
+        }
         await File.WriteAllTextAsync(Path.Combine(directory, "config.yml"), $"""
             version: 0.1
             log:
@@ -56,7 +88,7 @@ public sealed class TestRegistry : IAsyncDisposable
                 enabled: true
             http:
               addr: 127.0.0.1:{registry.Port}
-            """);
+            """ + extra);
         await registry.StartProcessAsync();
         return registry;
     }
@@ -99,6 +131,22 @@ public sealed class TestRegistry : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"docker-registry did not answer /v2/ within 20 s\n{Log}");
+    }
+
+    /// <summary>Runs openssl or htpasswd (apache2-utils) and returns its output.</summary>
+    private static async Task<string> RunToolAsync(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Check(process.ExitCode == 0, $"{file} {args[0]} exited {process.ExitCode}: {await error}");
+        return await output;
     }
 
     public async Task StopProcessAsync()
