@@ -1,4 +1,5 @@
 using CriShim.Native.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Native;
 
@@ -22,6 +23,24 @@ public static class ContainerMounts
     /// <summary>Sets the propagation (Private, Slave or Shared, optionally Recursive) of the mount at <paramref name="target"/>.</summary>
     public static void SetPropagation(string target, MountFlags propagation) =>
         Errno.Check(Libc.Mount(null, target, null, (ulong)propagation, null), "make " + propagation, target);
+
+    /// <summary>
+    /// A detached recursive copy of the mount tree at <paramref name="source"/> (open_tree with
+    /// OPEN_TREE_CLONE): like a recursive bind, each copy joins its original's peer group, and it keeps
+    /// that membership whatever later happens to the original. Closing the handle unless
+    /// <see cref="Attach"/>ed discards it.
+    /// </summary>
+    public static SafeFileHandle CloneTree(string source)
+    {
+        var fd = Errno.Check(Libc.OpenTree(Libc.SYS_open_tree, Libc.AT_FDCWD, source,
+            Libc.OPEN_TREE_CLONE | Libc.OPEN_TREE_CLOEXEC | Libc.AT_RECURSIVE), "open_tree", source);
+        return new SafeFileHandle((nint)fd, ownsHandle: true);
+    }
+
+    /// <summary>Mounts a tree from <see cref="CloneTree"/> on <paramref name="target"/> (move_mount).</summary>
+    public static void Attach(SafeFileHandle tree, string target) =>
+        Errno.Check(Libc.MoveMount(Libc.SYS_move_mount, (int)tree.DangerousGetHandle(), "", Libc.AT_FDCWD, target,
+            Libc.MOVE_MOUNT_F_EMPTY_PATH), "move_mount", target);
 
     public static void Unmount(string target, bool detach = true) =>
         Errno.Check(Libc.Umount2(target, detach ? Libc.MNT_DETACH : 0), "umount", target);

@@ -124,10 +124,8 @@ public sealed class ContainerProcessTests(ContainerImagesFixture images)
             var seen = (await scene.ExecAsync(id, 10, "cat", "/proc/self/mountinfo")).Stdout;
             Assert.DoesNotContain("host-private", seen);
             Assert.Contains("host-slave", seen);
-
-            // Mounts made inside a Bidirectional volume do not reach the host yet: see the skipped
-            // ContainerNamespaceAndMountTests.Bidirectional_volumes_propagate_mounts_to_the_host.
-            Assert.Contains("/shared", seen);
+            Assert.Equal(0, (await scene.ExecAsync(id, 10, "mount", "-t", "tmpfs", "-o", "size=1m", "from-container", "/shared/sub")).ExitCode);
+            Assert.Contains(File.ReadAllLines("/proc/self/mountinfo"), l => l.Contains("from-container", StringComparison.Ordinal));
 
             Assert.Equal("data", (await scene.ExecAsync(id, 10, "cat", "/ro/file")).Stdout);
             Assert.NotEqual(0, (await scene.ExecAsync(id, 10, "touch", "/ro/x")).ExitCode);

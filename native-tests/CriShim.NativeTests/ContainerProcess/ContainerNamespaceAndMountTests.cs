@@ -175,7 +175,7 @@ public sealed class ContainerNamespaceAndMountTests
         }
     }
 
-    [RootFact(Skip = "known bug: the container's bind of a Bidirectional volume ends up a slave (master:N) of the host's peer group instead of a peer, so mounts made inside do not reach the host; HostToContainer works")]
+    [RootFact]
     public async Task Bidirectional_volumes_propagate_mounts_to_the_host()
     {
         await using var scene = await ContainerProcessScene.StartAsync();
@@ -196,6 +196,37 @@ public sealed class ContainerNamespaceAndMountTests
         finally
         {
             await Shell.Run("sh", "-c", $"umount -R -l {shared}; true");
+        }
+    }
+
+    /// <summary>
+    /// As on a systemd host, where "/" is shared: the volume's source sits on the same shared mount as the
+    /// container's root, which the container makes private before mounting the overlay on it.
+    /// </summary>
+    [RootFact]
+    public async Task Bidirectional_volumes_on_the_shared_mount_that_holds_the_root_propagate_mounts_to_the_host()
+    {
+        await using var scene = await ContainerProcessScene.StartAsync();
+        await Shell.Run("mount", "--bind", scene.Root, scene.Root);
+        try
+        {
+            await Shell.Run("mount", "--make-shared", scene.Root);
+            var shared = Directory.CreateDirectory(Path.Combine(scene.Root, "shared", "from-container")).Parent!.FullName;
+            var spec = scene.Spec("sleep", "1000");
+            spec.Process.Capabilities = [.. DefaultCapabilities, "CAP_SYS_ADMIN"];
+            spec.Mounts = [new ContainerMount { ContainerPath = "/shared", HostPath = shared, Propagation = MountPropagation.Bidirectional }];
+            var started = await StartAsync(spec);
+            Assert.Null(started.Error);
+
+            var exec = await ExecAsync(spec, started, spec.Process with { Args = ["sh", "-c", "mount -t tmpfs ctrfs /shared/from-container && echo c > /shared/from-container/marker"] });
+
+            Assert.Equal(0, exec.ExitCode);
+            Assert.Equal("c\n", File.ReadAllText(Path.Combine(shared, "from-container", "marker")));
+            Assert.Empty(HostMountsUnder(spec.Rootfs.MountPoint));
+        }
+        finally
+        {
+            await Shell.Run("sh", "-c", $"umount -R -l {scene.Root}; true");
         }
     }
 

@@ -1,5 +1,6 @@
 using CriShim.Native;
 using CriShim.Native.Protocol;
+using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Container;
 
@@ -23,6 +24,9 @@ internal static class RootfsSetup
 
         var root = Path.GetFullPath(spec.Rootfs.MountPoint);
         System.IO.Directory.CreateDirectory(root);
+        // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a
+        // shared "/") would otherwise be bound from that mount once it is private, cut off from the host.
+        var volumes = spec.Mounts.Select(CloneVolume).ToList();
         // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the overlay to the host.
         ContainerMounts.SetPropagation(MountTable.MountPointOf(root), MountFlags.Private);
         MountOverlay(spec.Rootfs, root);
@@ -33,9 +37,12 @@ internal static class RootfsSetup
         MountStandard(spec, root, claimed);
         cgroups.Mount(RootfsPath.Resolve(root, "/sys/fs/cgroup"));
         devices.Create(root);
-        foreach (var mount in spec.Mounts)
+        foreach (var volume in volumes)
         {
-            MountVolume(root, mount);
+            using (volume.Tree)
+            {
+                MountVolume(root, volume);
+            }
         }
 
         ContainerMounts.PivotRoot(root);
@@ -126,12 +133,21 @@ internal static class RootfsSetup
         }
     }
 
-    private static void MountVolume(string root, ContainerMount mount)
+    /// <summary>A volume's source as a detached recursive bind, still in the peer groups of the host's mounts.</summary>
+    private sealed record VolumeTree(ContainerMount Mount, UnixFileKind Kind, SafeFileHandle Tree);
+
+    private static VolumeTree CloneVolume(ContainerMount mount)
     {
         var kind = FileStatus.Of(mount.HostPath)?.Kind
             ?? throw new InitStageException(StartFailure.Setup, $"mount source {mount.HostPath} for {mount.ContainerPath} does not exist");
-        var target = kind == UnixFileKind.Directory ? Directory(root, mount.ContainerPath) : File(root, mount.ContainerPath);
-        ContainerMounts.Bind(mount.HostPath, target);
+        return new VolumeTree(mount, kind, ContainerMounts.CloneTree(mount.HostPath));
+    }
+
+    private static void MountVolume(string root, VolumeTree volume)
+    {
+        var mount = volume.Mount;
+        var target = volume.Kind == UnixFileKind.Directory ? Directory(root, mount.ContainerPath) : File(root, mount.ContainerPath);
+        ContainerMounts.Attach(volume.Tree, target);
         var propagation = mount.Propagation switch
         {
             MountPropagation.HostToContainer => MountFlags.Slave,

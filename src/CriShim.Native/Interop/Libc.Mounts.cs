@@ -16,6 +16,21 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Umount2(string target, int flags);
 
+    // Newer system calls share one number on every architecture (asm-generic/unistd.h).
+    internal const long SYS_open_tree = 428;
+    internal const long SYS_move_mount = 429;
+    internal const int AT_FDCWD = -100;
+    internal const int OPEN_TREE_CLONE = 0x1;
+    internal const int OPEN_TREE_CLOEXEC = 0x80000;
+    internal const int AT_RECURSIVE = 0x8000;
+    internal const int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+
+    [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long OpenTree(long number, int directoryFd, string path, int flags);
+
+    [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long MoveMount(long number, int fromDirectoryFd, string fromPath, int toDirectoryFd, string toPath, int flags);
+
     /// <summary><c>struct statfs</c> on 64-bit Linux starts with the file system magic (<c>f_type</c>); the rest is not read.</summary>
     [StructLayout(LayoutKind.Sequential, Size = 256)]
     internal struct StatFs
