@@ -20,6 +20,7 @@ internal static class PodCgroupScenarios
         new("memory limit is enforced: a hog is OOMKilled and memory.events counts it", MemoryHogIsOomKilled),
         new("UpdateContainerResources changes memory.max live", UpdateMemoryLive),
         new("StopContainer kills a process that ignores SIGTERM and empties its cgroup", StopKillsWholeCgroup),
+        new("the device filter denies a mknod'ed device, allows /dev/null and a CRI device with its permissions", DeviceFilter),
     ];
 
     private static async Task PodCgroupLifecycle(VmDaemon daemon)
@@ -132,6 +133,35 @@ internal static class PodCgroupScenarios
         }
     }
 
+    /// <summary>
+    /// /dev/kmsg (c 1:11) is the probe: root may open it write-only without further capabilities, so an EPERM
+    /// comes from the BPF device filter alone, and granting it as a CRI device must make it work.
+    /// </summary>
+    private static async Task DeviceFilter(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "devices");
+        try
+        {
+            const string probe = "echo a >/tmp/kmsg && echo kmsg=open; echo b >/dev/null && echo null=open; echo c </tmp/kmsg || echo read=denied";
+            var plain = await pod.StartAsync("plain", ["sh", "-c", "mkdir -p /tmp && mknod /tmp/kmsg c 1 11 && { " + probe + "; }"]);
+            var granted = await pod.StartAsync("granted", ["sh", "-c", "mkdir -p /tmp && ln -s /dev/xkmsg /tmp/kmsg && { " + probe + "; }"],
+                devices: [new Device { HostPath = "/dev/kmsg", ContainerPath = "/dev/xkmsg", Permissions = "w" }]);
+            await plain.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            await granted.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+            var plainLog = File.ReadAllText(Path.Combine(pod.LogDirectory, "plain.log"));
+            var grantedLog = File.ReadAllText(Path.Combine(pod.LogDirectory, "granted.log"));
+            Check.True(plainLog.Contains("Operation not permitted") && !plainLog.Contains("kmsg=open"), $"a mknod'ed c 1:11 cannot be opened:\n{plainLog}");
+            Check.True(plainLog.Contains("null=open"), $"/dev/null works:\n{plainLog}");
+            Check.True(grantedLog.Contains("kmsg=open") && grantedLog.Contains("null=open"), $"the CRI device with w opens for writing:\n{grantedLog}");
+            Check.True(grantedLog.Contains("read=denied"), $"the CRI device with only w does not open for reading:\n{grantedLog}");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
     private static string Read(string cgroup, string file) => File.ReadAllText(Path.Combine(cgroup, file)).Trim();
 
     private static Dictionary<string, long> ReadKeyed(string cgroup, string file) =>
@@ -151,6 +181,7 @@ internal static class PodCgroupScenarios
     {
         public string Id => id;
         public string CgroupParent => config.Linux.CgroupParent;
+        public string LogDirectory => config.LogDirectory;
 
         public static async Task<Pod> RunAsync(VmDaemon daemon, string name)
         {
@@ -174,7 +205,7 @@ internal static class PodCgroupScenarios
             return new Pod(daemon, response.PodSandboxId, config);
         }
 
-        public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null)
+        public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null, Device[]? devices = null)
         {
             var image = $"{daemon.RegistryHost}/{Repository}:{Tag}";
             await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = config });
@@ -185,6 +216,7 @@ internal static class PodCgroupScenarios
                 Command = { command },
                 LogPath = name + ".log",
                 Linux = new LinuxContainerConfig { Resources = resources ?? new LinuxContainerResources() },
+                Devices = { devices ?? [] },
             };
             var created = await daemon.Runtime.CreateContainerAsync(new CreateContainerRequest
             {

@@ -20,6 +20,12 @@ public interface ICgroupManager
 
     void Apply(string path, CgroupResources resources);
 
+    /// <summary>
+    /// Denies the cgroup's processes every device (open and mknod) except what <paramref name="allowed"/> allows.
+    /// For a new cgroup, before any process joins it.
+    /// </summary>
+    void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed);
+
     /// <summary>Kills every process in the cgroup and waits briefly until it is empty.</summary>
     void Kill(string path);
 

@@ -16,8 +16,8 @@ namespace CriShim.Runtime.Container;
 public sealed partial class ContainerService
 {
     /// <summary>
-    /// Prepares a container in a ready pod: name reservation, writable layer, cgroup with its limits,
-    /// and the execution spec; nothing runs yet (CREATED). Each step is undone if a later one fails.
+    /// Prepares a container in a ready pod: name reservation, writable layer, cgroup with its device rules and
+    /// limits, and the execution spec; nothing runs yet (CREATED). Each step is undone if a later one fails.
     /// </summary>
     public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
     {
@@ -61,6 +61,7 @@ public sealed partial class ContainerService
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
         undo.Push("remove the cgroup", () => cgroups.Remove(cgroupPath));
         cgroups.Create(cgroupPath);
+        cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
         var resources = config.Linux?.Resources;
         ApplyResources(cgroupPath, resources);
 

@@ -74,18 +74,31 @@ public sealed class CgroupV1Manager : ICgroupManager
     {
         foreach (var setting in CgroupV1Settings.Map(resources))
         {
-            if (!_mounts.TryGetValue(setting.Controller, out var mount))
-            {
-                throw new IOException($"cgroup v1 controller '{setting.Controller}' is not mounted under the cgroup root, needed for {setting.File}");
-            }
-            var directory = CgroupPath.In(mount, path);
-            // memsw only exists with swap accounting on; without it there is no swap limit to set.
-            if (setting.File == "memory.memsw.limit_in_bytes" && !File.Exists(Path.Combine(directory, setting.File)))
-            {
-                continue;
-            }
-            CgroupFiles.Write(directory, setting.File, setting.Value);
+            Write(path, setting);
         }
+    }
+
+    public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed)
+    {
+        foreach (var setting in CgroupV1Devices.Map(allowed))
+        {
+            Write(path, setting);
+        }
+    }
+
+    private void Write(string path, CgroupSetting setting)
+    {
+        if (!_mounts.TryGetValue(setting.Controller, out var mount))
+        {
+            throw new IOException($"cgroup v1 controller '{setting.Controller}' is not mounted under the cgroup root, needed for {setting.File}");
+        }
+        var directory = CgroupPath.In(mount, path);
+        // memsw only exists with swap accounting on; without it there is no swap limit to set.
+        if (setting.File == "memory.memsw.limit_in_bytes" && !File.Exists(Path.Combine(directory, setting.File)))
+        {
+            return;
+        }
+        CgroupFiles.Write(directory, setting.File, setting.Value);
     }
 
     public void Kill(string path)

@@ -1,3 +1,5 @@
+using CriShim.Native;
+
 namespace CriShim.Runtime.Cgroups.V2;
 
 /// <summary>The unified hierarchy: one tree, controllers delegated through each parent's <c>cgroup.subtree_control</c>.</summary>
@@ -40,6 +42,10 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
             CgroupFiles.Write(directory, setting.File, setting.Value);
         }
     }
+
+    /// <summary>v2 has no devices files: a BPF program attached to the cgroup decides (as runc and crun do).</summary>
+    public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed) =>
+        DeviceFilterProgram.Attach(CgroupPath.In(root, path), DeviceFilter.Compile(allowed));
 
     public void Kill(string path)
     {
