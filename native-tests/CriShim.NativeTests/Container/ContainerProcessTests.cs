@@ -190,6 +190,31 @@ public sealed class ContainerProcessTests(ContainerImagesFixture images)
     }
 
     [RootFact]
+    public async Task Reopen_container_log_starts_a_new_file_after_the_kubelet_rotated_the_old_one()
+    {
+        await using var scene = await ContainerScene.StartAsync(images);
+        var (pod, podConfig) = await scene.PodAsync("rotate");
+        var id = await scene.RunAsync(pod, podConfig, scene.Config("rotate", "sh", "-c", "i=0; while true; do echo line-$i; i=$((i+1)); sleep 0.1; done"));
+        var log = (await scene.StatusAsync(id)).LogPath;
+        await Task.Delay(500);
+
+        File.Move(log, log + ".1");
+        await scene.Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id });
+        await Task.Delay(500);
+
+        var before = ContainerScene.LogContent(log + ".1").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var after = ContainerScene.LogContent(log).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(before);
+        Assert.NotEmpty(after);
+        Assert.Equal(int.Parse(before[^1]["line-".Length..]) + 1, int.Parse(after[0]["line-".Length..]));
+
+        await scene.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
+        var exited = await Assert.ThrowsAsync<RpcException>(async () =>
+            await scene.Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id }));
+        Assert.Equal(StatusCode.FailedPrecondition, exited.StatusCode);
+    }
+
+    [RootFact]
     public async Task Exec_sync_returns_output_and_exit_code_and_a_timeout_is_deadline_exceeded()
     {
         await using var scene = await ContainerScene.StartAsync(images);
