@@ -215,6 +215,32 @@ public sealed class ContainerProcessTests(ContainerImagesFixture images)
     }
 
     [RootFact]
+    public async Task Oom_score_adj_below_the_daemons_own_is_clamped_shown_and_logged_once()
+    {
+        await using var scene = await ContainerScene.StartAsync(images);
+        var (pod, podConfig) = await scene.PodAsync("oomscore");
+        var daemonScore = int.Parse(File.ReadAllText($"/proc/{scene.Daemon.Pid}/oom_score_adj").Trim());
+        var ids = new List<string>();
+        foreach (var (name, wanted) in new[] { ("low1", -999L), ("low2", -998L), ("high", 500L) })
+        {
+            var config = scene.Config(name, Sleep, "1000");
+            config.Linux.Resources.OomScoreAdj = wanted;
+            ids.Add(await scene.RunAsync(pod, podConfig, config));
+        }
+
+        foreach (var (id, expected) in ids.Zip(new[] { Math.Max(-999, daemonScore), Math.Max(-998, daemonScore), 500 }))
+        {
+            var info = await scene.InfoAsync(id);
+            Assert.Equal(expected, info.GetProperty("oomScoreAdj").GetInt32());
+            Assert.Equal(expected.ToString(), File.ReadAllText($"/proc/{info.GetProperty("pid").GetInt32()}/oom_score_adj").Trim());
+        }
+        if (daemonScore > -999)
+        {
+            Assert.Single(scene.Daemon.Log.Split('\n'), l => l.Contains("was raised to", StringComparison.Ordinal));
+        }
+    }
+
+    [RootFact]
     public async Task Exec_sync_returns_output_and_exit_code_and_a_timeout_is_deadline_exceeded()
     {
         await using var scene = await ContainerScene.StartAsync(images);

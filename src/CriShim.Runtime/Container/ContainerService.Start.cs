@@ -67,6 +67,26 @@ public sealed partial class ContainerService
             s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj));
         log.LogInformation("container {Id} started: pid {Pid}, monitor {Monitor}, oom_score_adj {OomScoreAdj}",
             container.Id, result.Pid, result.MonitorPid, running?.EffectiveOomScoreAdj);
+        WarnOnceIfOomScoreAdjClamped(container, result.OomScoreAdj);
+    }
+
+    /// <summary>
+    /// Without CAP_SYS_RESOURCE no process may go below the daemon's own oom_score_adj, so the monitor
+    /// clamps it (containerd's restrict_oom_score_adj). Said once per daemon run, not per container.
+    /// </summary>
+    private void WarnOnceIfOomScoreAdjClamped(StoredContainer container, int? effective)
+    {
+        if (effective is not { } actual || container.Status.ResourcesJson.Length == 0 || Volatile.Read(ref _oomClampReported))
+        {
+            return;
+        }
+        var requested = LinuxContainerResources.Parser.ParseJson(container.Status.ResourcesJson).OomScoreAdj;
+        if (requested < actual && Interlocked.Exchange(ref _oomClampReported, true) is false)
+        {
+            log.LogWarning("oom_score_adj {Requested} of container {Id} was raised to {Effective}, the daemon's own: without " +
+                "CAP_SYS_RESOURCE a lower value cannot be set (verbose ContainerStatus shows the effective value; said once)",
+                requested, container.Id, actual);
+        }
     }
 
     private static string StateName(ContainerState state) => state switch

@@ -23,6 +23,7 @@ public sealed partial class ContainerService(
     ILogger<ContainerService> log) : IPodContainers
 {
     private readonly KeyedAsyncLock _locks = new();
+    private bool _oomClampReported;
 
     private ContainerStateDirectory StateOf(string id) => ContainerStateDirectory.For(daemon.State, id);
 }
