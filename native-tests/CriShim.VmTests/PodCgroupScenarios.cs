@@ -21,6 +21,7 @@ internal static class PodCgroupScenarios
         new("UpdateContainerResources changes memory.max live", UpdateMemoryLive),
         new("StopContainer kills a process that ignores SIGTERM and empties its cgroup", StopKillsWholeCgroup),
         new("the device filter denies a mknod'ed device, allows /dev/null and a CRI device with its permissions", DeviceFilter),
+        new("ContainerStats reports working set and cpu usage as memory.current, memory.stat and cpu.stat say", ContainerStatsMatchCgroupFiles),
     ];
 
     private static async Task PodCgroupLifecycle(VmDaemon daemon)
@@ -155,6 +156,42 @@ internal static class PodCgroupScenarios
             Check.True(plainLog.Contains("null=open"), $"/dev/null works:\n{plainLog}");
             Check.True(grantedLog.Contains("kmsg=open") && grantedLog.Contains("null=open"), $"the CRI device with w opens for writing:\n{grantedLog}");
             Check.True(grantedLog.Contains("read=denied"), $"the CRI device with only w does not open for reading:\n{grantedLog}");
+        }
+        finally
+        {
+            await pod.RemoveAsync();
+        }
+    }
+
+    private static async Task ContainerStatsMatchCgroupFiles(VmDaemon daemon)
+    {
+        var pod = await Pod.RunAsync(daemon, "stats");
+        try
+        {
+            // Holds a 20 MB string and has burnt some CPU before it says ready; "& wait" keeps the shell (and the string) alive.
+            var container = await pod.StartAsync("busy", ["sh", "-c",
+                "x=$(head -c 20000000 /dev/zero | tr '\\0' a); i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo ready; sleep 3600 & wait"]);
+            var cgroup = CgroupOf(await container.PidAsync());
+            var log = Path.Combine(pod.LogDirectory, "busy.log");
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (!(File.Exists(log) && File.ReadAllText(log).Contains("ready")))
+            {
+                Check.True(DateTime.UtcNow < deadline, "the container said ready within 120 s");
+                await Task.Delay(250);
+            }
+
+            var stats = (await daemon.Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = container.Id })).Stats;
+            var cpuNanoseconds = ReadKeyed(cgroup, "cpu.stat")["usage_usec"] * 1000;
+            var workingSet = long.Parse(Read(cgroup, "memory.current")) - ReadKeyed(cgroup, "memory.stat")["inactive_file"];
+
+            var reportedCpu = (long)stats.Cpu.UsageCoreNanoSeconds.Value;
+            var reportedWorkingSet = (long)stats.Memory.WorkingSetBytes.Value;
+            Check.True(reportedWorkingSet > 15_000_000, $"working set {reportedWorkingSet} B holds the 20 MB string");
+            Check.True(Math.Abs(reportedWorkingSet - workingSet) < workingSet / 5, $"working set {reportedWorkingSet} B is near memory.current - inactive_file = {workingSet} B");
+            Check.True(reportedCpu > 0 && reportedCpu <= cpuNanoseconds && reportedCpu > cpuNanoseconds / 2,
+                $"cpu usage {reportedCpu} ns is non-zero and near cpu.stat usage_usec read just after = {cpuNanoseconds} ns");
+            Check.True(stats.Memory.RssBytes.Value > 15_000_000, $"rss (anon) {stats.Memory.RssBytes.Value} B holds the string");
+            Check.True(stats.Memory.AvailableBytes is null, "no memory limit, so no available_bytes");
         }
         finally
         {

@@ -40,6 +40,12 @@ internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxSer
     public override Task<ListContainersResponse> ListContainers(ListContainersRequest request, ServerCallContext context) =>
         Task.FromResult(containers.List(request.Filter));
 
+    public override Task<ContainerStatsResponse> ContainerStats(ContainerStatsRequest request, ServerCallContext context) =>
+        Task.FromResult(containers.Stats(request.ContainerId));
+
+    public override Task<ListContainerStatsResponse> ListContainerStats(ListContainerStatsRequest request, ServerCallContext context) =>
+        Task.FromResult(containers.ListStats(request.Filter));
+
     public override async Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context)
     {
         await containers.UpdateResourcesAsync(request.ContainerId, request.Linux);

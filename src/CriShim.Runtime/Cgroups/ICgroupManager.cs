@@ -20,6 +20,9 @@ public interface ICgroupManager
 
     void Apply(string path, CgroupResources resources);
 
+    /// <summary>CPU, memory and swap usage of the cgroup; null when it does not exist (or vanishes while being read).</summary>
+    CgroupStats? ReadStats(string path);
+
     /// <summary>
     /// Denies the cgroup's processes every device (open and mknod) except what <paramref name="allowed"/> allows.
     /// For a new cgroup, before any process joins it.

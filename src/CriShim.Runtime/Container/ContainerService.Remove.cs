@@ -27,6 +27,7 @@ public sealed partial class ContainerService
         DeleteDirectory(StateOf(container.Id).Path);
         DeleteDirectory(store.DirectoryOf(container.Id).Path);
         store.Remove(container.Id);
+        _cpuSamples.TryRemove(container.Id, out _);
         log.LogInformation("container {Id} removed", container.Id);
     }
 

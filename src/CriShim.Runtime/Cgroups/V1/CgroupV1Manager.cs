@@ -78,6 +78,22 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
+    public CgroupStats? ReadStats(string path)
+    {
+        if (!_mounts.TryGetValue("cpuacct", out var cpuacct) || !_mounts.TryGetValue("memory", out var memory))
+        {
+            throw new IOException("cgroup v1 controllers 'cpuacct' and 'memory' must be mounted under the cgroup root to report container stats");
+        }
+        try
+        {
+            return CgroupV1Stats.Read(CgroupPath.In(cpuacct, path), CgroupPath.In(memory, path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed)
     {
         foreach (var setting in CgroupV1Devices.Map(allowed))

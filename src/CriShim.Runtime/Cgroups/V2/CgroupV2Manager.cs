@@ -43,6 +43,18 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
         }
     }
 
+    public CgroupStats? ReadStats(string path)
+    {
+        try
+        {
+            return CgroupV2Stats.Read(CgroupPath.In(root, path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>v2 has no devices files: a BPF program attached to the cgroup decides (as runc and crun do).</summary>
     public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed) =>
         DeviceFilterProgram.Attach(CgroupPath.In(root, path), DeviceFilter.Compile(allowed));
