@@ -64,7 +64,9 @@ public static class Processes
         if (pidfd.IsInvalid)
         {
             var error = Errno.Last("pidfd_open", process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return error.IsNoSuchProcess ? null : throw error;
+            // EINVAL for a positive pid: the pid is still referenced but its process has already exited
+            // (seen under load in the test VM), which for us is the same as ESRCH.
+            return error.IsNoSuchProcess || error.IsInvalid ? null : throw error;
         }
         // The pidfd now holds the pid; if it still has the recorded start time, it is the same process.
         if (!process.IsAlive)
