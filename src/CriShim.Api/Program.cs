@@ -2,13 +2,12 @@ using CriShim.Api.Composition;
 using CriShim.Api.Hosting;
 using CriShim.Api.Http2;
 using CriShim.Api.Services;
+using CriShim.Protocol;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Network;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
-
-const int MaxMessageBytes = 16 * 1024 * 1024;
 
 if (args is ["--help"] or ["-h"])
 {
@@ -71,8 +70,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 builder.Services.AddGrpc(o =>
 {
     o.Interceptors.Add<ErrorInterceptor>();
-    o.MaxReceiveMessageSize = MaxMessageBytes;
-    o.MaxSendMessageSize = MaxMessageBytes;
+    o.MaxReceiveMessageSize = CriChannel.MaxMessageBytes;
+    o.MaxSendMessageSize = CriChannel.MaxMessageBytes;
 });
 builder.Services.AddSingleton(config);
 builder.Services.AddSingleton<CniConfigDirectory>();
