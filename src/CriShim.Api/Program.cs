@@ -79,12 +79,15 @@ builder.Services.AddCriShimNetwork();
 builder.Services.AddCriShimSandboxes();
 builder.Services.AddCriShimImages();
 builder.Services.AddCriShimContainers();
+builder.Services.AddCriShimEvents();
+builder.AddCriShimMetrics(config);
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
 
 var app = builder.Build();
 app.MapGrpcService<CriRuntimeService>();
 app.MapGrpcService<CriImageService>();
+app.MapCriShimMetrics(config);
 
 var log = app.Services.GetRequiredService<ILogger<Program>>();
 await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());

@@ -41,9 +41,9 @@ internal sealed class ContainerScene : IAsyncDisposable
     public string Image { get; }
     public string LogDirectory { get; }
 
-    public static async Task<ContainerScene> StartAsync(ContainerImagesFixture images)
+    public static async Task<ContainerScene> StartAsync(ContainerImagesFixture images, params string[] daemonArgs)
     {
-        var pods = await PodScene.StartAsync();
+        var pods = await PodScene.StartAsync(daemonArgs);
         await pods.Daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = images.Busybox } });
         return new ContainerScene(pods, images.Busybox, Path.Combine(pods.Daemon.WorkDir, "logs"));
     }

@@ -21,10 +21,10 @@ internal sealed class PodScene : IAsyncDisposable
     /// <summary>The outermost cgroup the test's pods live under; Remove must delete it as Run created it.</summary>
     public string CgroupRoot { get; } = $"/crishimtest-{Guid.NewGuid():N}"[..22];
 
-    public static async Task<PodScene> StartAsync()
+    public static async Task<PodScene> StartAsync(params string[] daemonArgs)
     {
         RemoveStaleCgroups();
-        return new(await DaemonProcess.StartAsync());
+        return new(await DaemonProcess.StartAsync(daemonArgs));
     }
 
     /// <summary>Test cgroups an interrupted run left behind, once no process is in them (rmdir refuses otherwise).</summary>

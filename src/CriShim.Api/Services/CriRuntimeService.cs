@@ -2,6 +2,8 @@ using CriShim.Protocol.V1;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
+using CriShim.Runtime.Events;
+using CriShim.Runtime.Metrics;
 using CriShim.Runtime.Sandbox;
 using Grpc.Core;
 
@@ -11,7 +13,8 @@ namespace CriShim.Api.Services;
 /// CRI <c>RuntimeService</c>. Each RPC validates, calls one domain method and returns its reply;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
-internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers) : RuntimeService.RuntimeServiceBase
+internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers,
+    ContainerEventBroadcaster events) : RuntimeService.RuntimeServiceBase
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
         new() { ContainerId = await containers.CreateAsync(request.PodSandboxId, request.Config) };
@@ -81,6 +84,37 @@ internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxSer
 
     public override Task<ListPodSandboxResponse> ListPodSandbox(ListPodSandboxRequest request, ServerCallContext context) =>
         Task.FromResult(new ListPodSandboxResponse { Items = { sandboxes.List(request.Filter) } });
+
+    public override Task<PodSandboxStatsResponse> PodSandboxStats(PodSandboxStatsRequest request, ServerCallContext context) =>
+        Task.FromResult(sandboxes.Stats(request.PodSandboxId));
+
+    public override Task<ListPodSandboxStatsResponse> ListPodSandboxStats(ListPodSandboxStatsRequest request, ServerCallContext context) =>
+        Task.FromResult(sandboxes.ListStats(request.Filter));
+
+    public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListMetricDescriptorsResponse { Descriptors = { CadvisorMetrics.Descriptors() } });
+
+    public override Task<ListPodSandboxMetricsResponse> ListPodSandboxMetrics(ListPodSandboxMetricsRequest request, ServerCallContext context) =>
+        Task.FromResult(sandboxes.Metrics());
+
+    /// <summary>Every container and pod event from now until the client hangs up.</summary>
+    public override async Task GetContainerEvents(GetEventsRequest request, IServerStreamWriter<ContainerEventResponse> responseStream, ServerCallContext context)
+    {
+        using var subscription = events.Subscribe();
+        // Headers go out once the subscription exists: a client that awaits them misses nothing published afterwards.
+        await context.WriteResponseHeadersAsync(new Metadata());
+        try
+        {
+            await foreach (var containerEvent in subscription.ReadAllAsync(context.CancellationToken))
+            {
+                await responseStream.WriteAsync(containerEvent, context.CancellationToken);
+            }
+        }
+        catch (Exception) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client left (mid-read or mid-write): the normal end of an event stream.
+        }
+    }
 
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(status.Version());

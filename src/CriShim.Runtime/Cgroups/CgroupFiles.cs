@@ -30,6 +30,19 @@ internal static class CgroupFiles
         return File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();
     }
 
+    /// <summary>Processes listed in <c>cgroup.procs</c> of the directory and of every cgroup below it; 0 when it is gone.</summary>
+    public static int CountProcesses(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).Append(directory).Sum(d => Pids(d).Count);
+        }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>SIGKILLs whatever <paramref name="pids"/> reads until it is empty (or the deadline passes).</summary>
     public static void KillUntilEmpty(Func<IReadOnlyList<int>> pids, TimeSpan timeout)
     {

@@ -32,6 +32,21 @@ public sealed record CgroupStats
 
     public ulong? SwapAvailableBytes => SwapLimitBytes is { } limit ? Difference(limit, SwapUsageBytes ?? 0) : null;
 
+    /// <summary>
+    /// The use of several cgroups together (a pod that shares its cgroup parent with other pods): counters add
+    /// up; limits are unknown.
+    /// </summary>
+    public static CgroupStats Sum(IEnumerable<CgroupStats> parts) => parts.Aggregate(Empty, (total, part) => new CgroupStats
+    {
+        CpuUsageNanoseconds = total.CpuUsageNanoseconds + part.CpuUsageNanoseconds,
+        MemoryUsageBytes = total.MemoryUsageBytes + part.MemoryUsageBytes,
+        WorkingSetBytes = total.WorkingSetBytes + part.WorkingSetBytes,
+        RssBytes = total.RssBytes + part.RssBytes,
+        PageFaults = total.PageFaults + part.PageFaults,
+        MajorPageFaults = total.MajorPageFaults + part.MajorPageFaults,
+        SwapUsageBytes = part.SwapUsageBytes is { } swap ? (total.SwapUsageBytes ?? 0) + swap : total.SwapUsageBytes,
+    });
+
     /// <summary><paramref name="a"/> - <paramref name="b"/>, never below zero (counters are read at slightly different moments).</summary>
     public static ulong Difference(ulong a, ulong b) => a > b ? a - b : 0;
 

@@ -23,6 +23,9 @@ public interface ICgroupManager
     /// <summary>CPU, memory and swap usage of the cgroup; null when it does not exist (or vanishes while being read).</summary>
     CgroupStats? ReadStats(string path);
 
+    /// <summary>Processes in the cgroup and every cgroup below it; 0 when it does not exist.</summary>
+    int ProcessCount(string path);
+
     /// <summary>
     /// Denies the cgroup's processes every device (open and mknod) except what <paramref name="allowed"/> allows.
     /// For a new cgroup, before any process joins it.

@@ -15,4 +15,7 @@ public sealed record DaemonConfig
     public string StreamAddress { get; init; } = "127.0.0.1:0";
     public string CgroupDriver { get; init; } = "cgroupfs";
     public string LogLevel { get; init; } = "info";
+
+    /// <summary>ADDR:PORT of the Prometheus endpoint (<c>/metrics</c>); null (the default) serves none.</summary>
+    public string? MetricsAddress { get; init; }
 }

@@ -35,6 +35,8 @@ public static class DaemonConfigLoader
             (c, v) => c with { CgroupDriver = v == "cgroupfs" ? v : throw new ConfigException($"cgroup driver '{v}' is not supported: only 'cgroupfs' is") }),
         new("log-level", "log_level", "trace, debug, info, warn or error",
             (c, v) => c with { LogLevel = LogLevels.Contains(v) ? v : throw new ConfigException($"log level '{v}' is not one of {string.Join(", ", LogLevels)}") }),
+        new("metrics-address", "metrics_address", "ADDR:PORT to serve Prometheus metrics on at /metrics (empty: off)",
+            (c, v) => c with { MetricsAddress = v.Length == 0 ? null : MetricsAddress(v) }),
     ];
 
     /// <summary>Reads the config file the flags point at (if any) and applies everything.</summary>
@@ -138,6 +140,7 @@ public static class DaemonConfigLoader
         "cni-bin-dir" => string.Join(':', d.CniBinDirs),
         "stream-address" => d.StreamAddress,
         "cgroup-driver" => d.CgroupDriver,
+        "metrics-address" => d.MetricsAddress ?? "off",
         _ => d.LogLevel,
     };
 
@@ -184,6 +187,16 @@ public static class DaemonConfigLoader
         Path.IsPathFullyQualified(value)
             ? Path.TrimEndingDirectorySeparator(value)
             : throw new ConfigException($"{what} must be an absolute path, got '{value}'");
+
+    /// <summary>A fixed port: Prometheus must know where to scrape.</summary>
+    private static string MetricsAddress(string value)
+    {
+        if (!IPEndPoint.TryParse(value, out var endpoint) || value.LastIndexOf(':') < 0 || value.EndsWith(':') || endpoint.Port == 0)
+        {
+            throw new ConfigException($"metrics address '{value}' is not ADDR:PORT with a port above 0 (e.g. 127.0.0.1:9090)");
+        }
+        return endpoint.ToString();
+    }
 
     private static string StreamAddress(string value)
     {

@@ -96,6 +96,7 @@ public sealed partial class ContainerService
                 ResourcesJson = resources is null ? "" : JsonFormatter.Default.Format(resources),
             });
         undo.Commit();
+        Publish(store.Get(id).Record, ContainerEventType.ContainerCreatedEvent);
         log.LogInformation("container {Id} ({Name}, attempt {Attempt}) created in pod {Sandbox} from image {Image}: {Args}",
             id, metadata.Name, metadata.Attempt, sandbox.Id, image.Id, string.Join(' ', spec.Process.Args));
         return id;

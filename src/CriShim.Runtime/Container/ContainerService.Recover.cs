@@ -46,7 +46,7 @@ public sealed partial class ContainerService
         {
             return container;
         }
-        var stored = store.Update(container.Id, current => current.State == before.State ? next : current) ?? next;
+        var stored = UpdateState(container, current => current.State == before.State ? next : current) ?? next;
         if (stored.State == ContainerState.ContainerExited && before.State != ContainerState.ContainerExited)
         {
             log.LogInformation("container {Id} exited with code {Code} ({Reason})", container.Id, stored.ExitCode, stored.Reason);

@@ -1,3 +1,4 @@
+using CriShim.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
@@ -27,7 +28,8 @@ public sealed partial class ContainerService
         DeleteDirectory(StateOf(container.Id).Path);
         DeleteDirectory(store.DirectoryOf(container.Id).Path);
         store.Remove(container.Id);
-        _cpuSamples.TryRemove(container.Id, out _);
+        _cpuRates.Forget(container.Id);
+        Publish(container.Record, ContainerEventType.ContainerDeletedEvent);
         log.LogInformation("container {Id} removed", container.Id);
     }
 

@@ -47,7 +47,7 @@ public sealed partial class ContainerService
         }
         if (result.Error is { } error)
         {
-            store.Update(container.Id, s => s with
+            UpdateState(container, s => s with
             {
                 State = ContainerState.ContainerExited,
                 ExitCode = StartErrorExitCode,
@@ -63,8 +63,10 @@ public sealed partial class ContainerService
                 _ => new IOException($"container {container.Id} failed to start: {error}"),
             };
         }
-        var running = store.Update(container.Id, s => Running(
-            s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj));
+        // A status read during the start may have seen started.json (and even exit.json) first: never step back.
+        var running = UpdateState(container, s => s.State.CanStart()
+            ? Running(s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj)
+            : s);
         log.LogInformation("container {Id} started: pid {Pid}, monitor {Monitor}, oom_score_adj {OomScoreAdj}",
             container.Id, result.Pid, result.MonitorPid, running?.EffectiveOomScoreAdj);
         WarnOnceIfOomScoreAdjClamped(container, result.OomScoreAdj);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Image;
@@ -8,7 +7,7 @@ namespace CriShim.Runtime.Container;
 public sealed partial class ContainerService
 {
     /// <summary>The last CPU sample of each container, from which the next one derives a rate (as containerd does).</summary>
-    private readonly ConcurrentDictionary<string, CpuSample> _cpuSamples = new();
+    private readonly CpuRateTracker _cpuRates = new();
 
     /// <summary>CPU, memory, swap and writable-layer usage of one container (id or unique prefix).</summary>
     public ContainerStatsResponse Stats(string idOrPrefix) =>
@@ -22,6 +21,14 @@ public sealed partial class ContainerService
         response.Stats.AddRange(Candidates(listFilter).Select(Refresh).Where(c => ContainerFilters.Matches(listFilter, c)).OrderBy(c => c.Record.CreatedAt).Select(StatsOf));
         return response;
     }
+
+    /// <summary>PodSandboxStats: the stats of every container of the pod, in creation order.</summary>
+    public IReadOnlyList<ContainerStats> StatsOf(string sandboxId) =>
+        store.All.Where(c => c.Record.SandboxId == sandboxId).Select(Refresh).OrderBy(c => c.Record.CreatedAt).Select(StatsOf).ToList();
+
+    /// <summary>The cgroups of the pod's containers, for pod totals when the pod shares its cgroup parent with other pods.</summary>
+    public IReadOnlyList<string> CgroupsOf(string sandboxId) =>
+        store.All.Where(c => c.Record.SandboxId == sandboxId).Select(c => c.Record.CgroupPath).ToList();
 
     private ContainerStats StatsOf(StoredContainer container)
     {
@@ -41,24 +48,8 @@ public sealed partial class ContainerService
         attributes.Labels.Add(record.Labels.ToDictionary());
         attributes.Annotations.Add(record.Annotations.ToDictionary());
 
-        var cpu = new CpuUsage { Timestamp = timestamp, UsageCoreNanoSeconds = new UInt64Value { Value = usage.CpuUsageNanoseconds } };
-        if (CpuRate(record.Id, new CpuSample(timestamp, usage.CpuUsageNanoseconds)) is { } rate)
-        {
-            cpu.UsageNanoCores = new UInt64Value { Value = rate };
-        }
-        var memory = new MemoryUsage
-        {
-            Timestamp = timestamp,
-            WorkingSetBytes = new UInt64Value { Value = usage.WorkingSetBytes },
-            UsageBytes = new UInt64Value { Value = usage.MemoryUsageBytes },
-            RssBytes = new UInt64Value { Value = usage.RssBytes },
-            PageFaults = new UInt64Value { Value = usage.PageFaults },
-            MajorPageFaults = new UInt64Value { Value = usage.MajorPageFaults },
-        };
-        if (usage.AvailableBytes is { } available)
-        {
-            memory.AvailableBytes = new UInt64Value { Value = available };
-        }
+        var cpu = CriUsage.Cpu(usage, timestamp, _cpuRates.Rate(record.Id, timestamp, usage.CpuUsageNanoseconds));
+        var memory = CriUsage.Memory(usage, timestamp);
         var swap = new SwapUsage { Timestamp = timestamp, SwapUsageBytes = new UInt64Value { Value = usage.SwapUsageBytes ?? 0 } };
         if (usage.SwapAvailableBytes is { } swapAvailable)
         {
@@ -79,22 +70,4 @@ public sealed partial class ContainerService
             },
         };
     }
-
-    /// <summary>
-    /// Nanocores (1e9 = one full core) used since the previous sample of this container; null for the first
-    /// sample, or when the counter went backwards or no time passed.
-    /// </summary>
-    private ulong? CpuRate(string id, CpuSample current)
-    {
-        var previous = _cpuSamples.GetValueOrDefault(id);
-        _cpuSamples[id] = current;
-        if (previous is null || current.Timestamp <= previous.Timestamp || current.UsageNanoseconds < previous.UsageNanoseconds)
-        {
-            return null;
-        }
-        var used = (double)(current.UsageNanoseconds - previous.UsageNanoseconds);
-        return (ulong)(used / (current.Timestamp - previous.Timestamp) * 1e9);
-    }
-
-    private sealed record CpuSample(long Timestamp, ulong UsageNanoseconds);
 }

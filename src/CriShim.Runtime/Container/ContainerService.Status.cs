@@ -11,6 +11,17 @@ public sealed partial class ContainerService
     public ContainerStatusResponse Status(string idOrPrefix, bool verbose)
     {
         var container = Refresh(store.Get(idOrPrefix));
+        var response = new ContainerStatusResponse { Status = CriStatusOf(container) };
+        if (verbose)
+        {
+            response.Info.Add("info", VerboseInfo(container));
+        }
+        return response;
+    }
+
+    /// <summary>The container's status as it is stored now.</summary>
+    private static ContainerStatus CriStatusOf(StoredContainer container)
+    {
         var record = container.Record;
         var status = container.Status;
         var config = ContainerConfig.Parser.ParseJson(record.ConfigJson);
@@ -42,12 +53,7 @@ public sealed partial class ContainerService
         {
             cri.User = user;
         }
-        var response = new ContainerStatusResponse { Status = cri };
-        if (verbose)
-        {
-            response.Info.Add("info", VerboseInfo(container));
-        }
-        return response;
+        return cri;
     }
 
     /// <summary>The identity the process runs with, from the spec (resolved at create time).</summary>

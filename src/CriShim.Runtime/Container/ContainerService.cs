@@ -1,5 +1,6 @@
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Events;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Store;
@@ -20,6 +21,7 @@ public sealed partial class ContainerService(
     ImageStore images,
     ICgroupManager cgroups,
     ContainerRuntimeHelper helper,
+    ContainerEventBroadcaster events,
     ILogger<ContainerService> log) : IPodContainers
 {
     private readonly KeyedAsyncLock _locks = new();

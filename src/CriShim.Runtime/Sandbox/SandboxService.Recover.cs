@@ -14,8 +14,7 @@ public sealed partial class SandboxService
         {
             if (record.State == PodSandboxLifecycle.Ready && !record.Pause.IsAlive)
             {
-                store.Update(record.Id, r => r with { State = PodSandboxLifecycle.NotReady });
-                log.LogWarning("pod sandbox {Id}: pause (pid {Pid}) ended while crishim was down; the sandbox is NOTREADY", record.Id, record.Pause.Pid);
+                MarkPauseGone(record, "ended while crishim was down");
             }
         }
         log.LogInformation("recovered {Count} pod sandboxes", store.All.Count);

@@ -1,4 +1,5 @@
 using CriShim.Native;
+using CriShim.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Sandbox;
@@ -29,6 +30,8 @@ public sealed partial class SandboxService
             Directory.Delete(directory.Path, recursive: true);
         }
         store.Remove(record.Id);
+        _cpuRates.Forget(record.Id);
+        Publish(record.Id, ContainerEventType.ContainerDeletedEvent);
         store.Names.Release(PodSandboxRecord.NameOf(record.Config.Metadata), record.Id);
         log.LogInformation("pod sandbox {Id} removed", record.Id);
     }

@@ -96,6 +96,8 @@ public sealed partial class SandboxService
             NetworkAttached = attached is not null,
         });
         undo.Commit();
+        Publish(id, ContainerEventType.ContainerCreatedEvent);
+        Publish(id, ContainerEventType.ContainerStartedEvent);
         log.LogInformation("pod sandbox {Id} ({Name}) is ready: pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
             id, name, pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
         return id;

@@ -12,6 +12,17 @@ public sealed partial class SandboxService
     {
         var record = store.Resolve(idOrPrefix)
             ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
+        var response = new PodSandboxStatusResponse { Status = CriStatusOf(record) };
+        if (verbose)
+        {
+            response.Info.Add("info", VerboseInfo(record));
+        }
+        return response;
+    }
+
+    /// <summary>The pod's status as the record and its pause process say now (also carried by container events).</summary>
+    public static PodSandboxStatus CriStatusOf(PodSandboxRecord record)
+    {
         var config = record.Config;
         var status = new PodSandboxStatus
         {
@@ -35,12 +46,7 @@ public sealed partial class SandboxService
             status.Network = new PodSandboxNetworkStatus { Ip = record.Ips[0] };
             status.Network.AdditionalIps.AddRange(record.Ips.Skip(1).Select(ip => new PodIP { Ip = ip }));
         }
-        var response = new PodSandboxStatusResponse { Status = status };
-        if (verbose)
-        {
-            response.Info.Add("info", VerboseInfo(record));
-        }
-        return response;
+        return status;
     }
 
     /// <summary>READY only while the record says so and the very pause process that Run started still runs.</summary>

@@ -1,4 +1,5 @@
 using CriShim.Native;
+using CriShim.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Sandbox;
@@ -34,6 +35,7 @@ public sealed partial class SandboxService
         if (record.State != PodSandboxLifecycle.NotReady)
         {
             store.Update(record.Id, r => r with { State = PodSandboxLifecycle.NotReady });
+            Publish(record.Id, ContainerEventType.ContainerStoppedEvent);
             log.LogInformation("pod sandbox {Id} stopped", record.Id);
         }
     }

@@ -1,5 +1,6 @@
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Events;
 using CriShim.Runtime.Network;
 using CriShim.Runtime.Store;
 using Microsoft.Extensions.Logging;
@@ -17,6 +18,7 @@ public sealed partial class SandboxService(
     PauseLauncher launcher,
     IPodNetwork network,
     IPodContainers containers,
+    ContainerEventBroadcaster events,
     ILogger<SandboxService> log)
 {
     /// <summary>The cgroup parent of pods whose config names none.</summary>

@@ -114,4 +114,17 @@ public sealed class CgroupStatsTests
 
         Assert.Equal(new Dictionary<string, ulong> { ["a"] = 1, ["c"] = 2 }, values);
     }
+
+    [Fact]
+    public void A_sum_adds_the_counters_and_knows_no_limit()
+    {
+        var a = new CgroupStats { CpuUsageNanoseconds = 1, MemoryUsageBytes = 10, WorkingSetBytes = 5, RssBytes = 3, PageFaults = 7, MajorPageFaults = 1, MemoryLimitBytes = 100, SwapUsageBytes = 2 };
+        var b = new CgroupStats { CpuUsageNanoseconds = 2, MemoryUsageBytes = 20, WorkingSetBytes = 15, RssBytes = 4, PageFaults = 1, MajorPageFaults = 0, MemoryLimitBytes = 50 };
+
+        var sum = CgroupStats.Sum([a, b]);
+
+        Assert.Equal(new CgroupStats { CpuUsageNanoseconds = 3, MemoryUsageBytes = 30, WorkingSetBytes = 20, RssBytes = 7, PageFaults = 8, MajorPageFaults = 1, SwapUsageBytes = 2 }, sum);
+        Assert.Null(sum.AvailableBytes);
+        Assert.Equal(CgroupStats.Empty, CgroupStats.Sum([]));
+    }
 }

@@ -20,6 +20,19 @@ public sealed class DaemonConfigLoaderTests
         Assert.Equal("127.0.0.1:0", config.StreamAddress);
         Assert.Equal("cgroupfs", config.CgroupDriver);
         Assert.Equal("info", config.LogLevel);
+        Assert.Null(config.MetricsAddress);
+    }
+
+    [Fact]
+    public void Metrics_address_comes_from_the_toml_key_or_the_flag_and_empty_turns_it_off()
+    {
+        var fromFile = DaemonConfigLoader.Build("metrics_address = \"127.0.0.1:9090\"", "/x.toml", NoFlags);
+        var fromFlag = DaemonConfigLoader.Build("metrics_address = \"127.0.0.1:9090\"", "/x.toml", DaemonConfigLoader.ParseFlags(["--metrics-address", "0.0.0.0:9191"]));
+        var off = DaemonConfigLoader.Build("metrics_address = \"127.0.0.1:9090\"", "/x.toml", DaemonConfigLoader.ParseFlags(["--metrics-address="]));
+
+        Assert.Equal("127.0.0.1:9090", fromFile.MetricsAddress);
+        Assert.Equal("0.0.0.0:9191", fromFlag.MetricsAddress);
+        Assert.Null(off.MetricsAddress);
     }
 
     [Fact]
@@ -57,6 +70,8 @@ public sealed class DaemonConfigLoaderTests
     [InlineData("--cgroup-driver", "systemd", "only 'cgroupfs'")]
     [InlineData("--log-level", "loud", "log level 'loud'")]
     [InlineData("--stream-address", "localhost", "not ADDR:PORT")]
+    [InlineData("--metrics-address", "9090", "metrics address '9090' is not ADDR:PORT")]
+    [InlineData("--metrics-address", "127.0.0.1:0", "a port above 0")]
     public void Bad_flags_are_refused_with_the_reason(string flag, string value, string message)
     {
         var error = Assert.Throws<ConfigException>(() =>
@@ -98,7 +113,7 @@ public sealed class DaemonConfigLoaderTests
     {
         var usage = DaemonConfigLoader.Usage();
 
-        foreach (var flag in new[] { "--config", "--listen", "--root", "--state", "--registries-conf", "--cni-conf-dir", "--cni-bin-dir", "--stream-address", "--cgroup-driver", "--log-level" })
+        foreach (var flag in new[] { "--config", "--listen", "--root", "--state", "--registries-conf", "--cni-conf-dir", "--cni-bin-dir", "--stream-address", "--cgroup-driver", "--log-level", "--metrics-address" })
         {
             Assert.Contains(flag, usage);
         }

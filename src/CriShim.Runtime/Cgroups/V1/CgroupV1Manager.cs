@@ -94,6 +94,12 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
+    /// <summary>Any hierarchy has every process; pids is the one kubelet reads, memory the one every host mounts.</summary>
+    public int ProcessCount(string path) =>
+        (_mounts.GetValueOrDefault("pids") ?? _mounts.GetValueOrDefault("memory")) is { } mount
+            ? CgroupFiles.CountProcesses(CgroupPath.In(mount, path))
+            : 0;
+
     public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed)
     {
         foreach (var setting in CgroupV1Devices.Map(allowed))

@@ -55,6 +55,8 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
         }
     }
 
+    public int ProcessCount(string path) => CgroupFiles.CountProcesses(CgroupPath.In(root, path));
+
     /// <summary>v2 has no devices files: a BPF program attached to the cgroup decides (as runc and crun do).</summary>
     public void RestrictDevices(string path, IReadOnlyList<DeviceRule> allowed) =>
         DeviceFilterProgram.Attach(CgroupPath.In(root, path), DeviceFilter.Compile(allowed));

@@ -1,0 +1,36 @@
+using CriShim.Protocol.V1;
+
+namespace CriShim.Runtime.Cgroups;
+
+/// <summary>The CRI messages for a cgroup's CPU and memory use, the same for containers and pods.</summary>
+public static class CriUsage
+{
+    /// <param name="nanoCores">the rate since the previous sample (<see cref="CpuRateTracker"/>); null for the first one</param>
+    public static CpuUsage Cpu(CgroupStats usage, long timestamp, ulong? nanoCores)
+    {
+        var cpu = new CpuUsage { Timestamp = timestamp, UsageCoreNanoSeconds = new UInt64Value { Value = usage.CpuUsageNanoseconds } };
+        if (nanoCores is { } rate)
+        {
+            cpu.UsageNanoCores = new UInt64Value { Value = rate };
+        }
+        return cpu;
+    }
+
+    public static MemoryUsage Memory(CgroupStats usage, long timestamp)
+    {
+        var memory = new MemoryUsage
+        {
+            Timestamp = timestamp,
+            WorkingSetBytes = new UInt64Value { Value = usage.WorkingSetBytes },
+            UsageBytes = new UInt64Value { Value = usage.MemoryUsageBytes },
+            RssBytes = new UInt64Value { Value = usage.RssBytes },
+            PageFaults = new UInt64Value { Value = usage.PageFaults },
+            MajorPageFaults = new UInt64Value { Value = usage.MajorPageFaults },
+        };
+        if (usage.AvailableBytes is { } available)
+        {
+            memory.AvailableBytes = new UInt64Value { Value = available };
+        }
+        return memory;
+    }
+}
