@@ -10,11 +10,13 @@ return args switch
     ["container-init", var specFile] => CriShim.Helper.Container.ContainerInitMode.Run(specFile),
     ["exec", var specFile] => CriShim.Helper.Exec.ExecMode.Run(specFile),
     ["exec-init", var specFile] => CriShim.Helper.Exec.ExecInitMode.Run(specFile),
+    ["exec-stream", var specFile, var socket] => CriShim.Helper.Exec.ExecStreamMode.Run(specFile, socket),
+    ["netns-socket", var netnsPath] => CriShim.Helper.NetnsSocketMode.Run(netnsPath),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: crishim-runtime pause | sandbox-init <request.json> | container-start <spec.json> | exec <spec.json>");
+    Console.Error.WriteLine("usage: crishim-runtime pause | sandbox-init <request.json> | container-start <spec.json> | exec <spec.json> | exec-stream <spec.json> <socket> | netns-socket <netns>");
     return 2;
 }

@@ -47,6 +47,10 @@ public sealed class PseudoTerminal : IDisposable
     public static void MakeControlling(int fd) =>
         Errno.Check(Libc.IoctlInt(fd, Libc.TIOCSCTTY, 0), "ioctl(TIOCSCTTY)");
 
+    /// <summary>Sets the terminal's size (TIOCSWINSZ on the master); the session's foreground group gets SIGWINCH.</summary>
+    public static void Resize(SafeFileHandle master, ushort columns, ushort rows) =>
+        Errno.Check(Libc.IoctlWindowSize(master, Libc.TIOCSWINSZ, new Libc.WindowSize { Rows = rows, Columns = columns }), "ioctl(TIOCSWINSZ)");
+
     public void Dispose()
     {
         Master.Dispose();

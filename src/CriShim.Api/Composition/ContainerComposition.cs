@@ -2,6 +2,7 @@ using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
+using CriShim.Runtime.Streaming;
 
 namespace CriShim.Api.Composition;
 
@@ -18,6 +19,7 @@ public static class ContainerComposition
         services.AddSingleton<ContainerRuntimeHelper>();
         services.AddSingleton<ContainerService>();
         services.AddSingleton<IPodContainers>(p => p.GetRequiredService<ContainerService>());
+        services.AddSingleton<IContainerStreaming, ContainerStreaming>();
         services.AddHostedService<ContainerRecovery>();
         return services;
     }

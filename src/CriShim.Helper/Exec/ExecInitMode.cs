@@ -9,7 +9,7 @@ namespace CriShim.Helper.Exec;
 /// <c>exec-init &lt;spec&gt;</c>: spawned by <c>exec</c> already inside the container's PID namespace and,
 /// once let go, its cgroup. On its main thread it joins the container's net, IPC and UTS namespaces,
 /// then (after unshare(CLONE_FS)) its mount namespace, which also moves it to the container's root,
-/// and execs the command with the container's credentials.
+/// and execs the command with the container's credentials (with a tty on stdin as its controlling terminal).
 /// </summary>
 internal static class ExecInitMode
 {
@@ -28,6 +28,11 @@ internal static class ExecInitMode
         catch (ErrnoException e)
         {
             throw new InitStageException(StartFailure.Setup, "joining the container namespaces: " + e.Message);
+        }
+        if (spec.Process.Tty)
+        {
+            // An interactive exec with a tty: this new session's controlling terminal is the one on stdin.
+            PseudoTerminal.MakeControlling(0);
         }
         return spec.Process;
     });

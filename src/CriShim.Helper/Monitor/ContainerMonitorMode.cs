@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CriShim.Helper.Container;
+using CriShim.Helper.Stdio;
 using CriShim.Native;
 using CriShim.Native.Protocol;
 using Microsoft.Win32.SafeHandles;
@@ -10,8 +11,9 @@ namespace CriShim.Helper.Monitor;
 /// <c>container-monitor &lt;spec&gt;</c>: the container's parent for its whole life, in its own session and
 /// not a child of the daemon. It joins the pod's namespaces on its main thread, spawns the init stage
 /// from there, moves it into the container's cgroup before letting it run, reports the start on fd 1
-/// (a pipe to <c>container-start</c>), then logs the output, reopens the log on SIGUSR1 and records the
-/// exit in exit.json once the container ended and its output is drained.
+/// (a pipe to <c>container-start</c>), then logs the output and passes it to attached clients
+/// (<see cref="AttachSocket"/>), reopens the log on SIGUSR1 and records the exit in exit.json once the
+/// container ended and its output is drained.
 /// </summary>
 internal static class ContainerMonitorMode
 {
@@ -43,7 +45,18 @@ internal static class ContainerMonitorMode
             Report(new ContainerStartResult { Error = e.Message, Failure = e.Failure });
             return 1;
         }
-        var stdio = ContainerStdio.Create(spec.Process);
+        var stdio = ProcessStdio.Create(spec.Process);
+        AttachSocket attachSocket;
+        try
+        {
+            attachSocket = AttachSocket.Listen(spec.StateDirectory);
+        }
+        catch (ErrnoException e)
+        {
+            Fail(spec, 0, StartFailure.Setup, "creating the attach socket: " + e.Message);
+            return 1;
+        }
+        using var attach = attachSocket;
         using var log = new CriLogWriter(spec.LogPath);
         var oomKillsBefore = OomKillCounter.Read(spec.OomKillCounterFile);
         ContainerStartedRecord started;
@@ -68,8 +81,9 @@ internal static class ContainerMonitorMode
             StartTime = started.StartTime, StartedAt = started.StartedAt, OomScoreAdj = started.OomScoreAdj,
         });
 
+        attach.Serve(stdio, spec.Process.StdinOnce);
         var pumps = stdio.Outputs
-            .Select(o => StartPump(new CriLogStream(log, o.Stream, spec.LogMaxLineBytes), o.Source))
+            .Select(o => StartPump(new CriLogStream(log, o.Stream, spec.LogMaxLineBytes), o.Source, chunk => attach.Broadcast(o.Channel, chunk)))
             .ToList();
         var exit = WaitForExit(started.Pid, signals, log);
         // Orphans in a shared PID namespace may hold the pipes open forever; do not wait for them.
@@ -84,10 +98,11 @@ internal static class ContainerMonitorMode
             Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = UnixNanoseconds.Now(),
             OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
         }, ContainerJsonContext.Default.ContainerExitRecord);
+        attach.Finish(exit.ExitCode, exit.Signal);
         return 0;
     }
 
-    private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ContainerStdio stdio)
+    private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
     {
         HostVolumePropagation.Prepare(spec.Mounts);
         JoinNamespaces(spec.Namespaces);
@@ -189,12 +204,12 @@ internal static class ContainerMonitorMode
         }
     }
 
-    private static Task StartPump(CriLogStream stream, SafeFileHandle source)
+    private static Task StartPump(CriLogStream stream, SafeFileHandle source, OutputChunk tee)
     {
         var thread = new TaskCompletionSource();
         new Thread(() =>
         {
-            stream.Pump((int)source.DangerousGetHandle());
+            stream.Pump((int)source.DangerousGetHandle(), tee);
             thread.SetResult();
         }) { IsBackground = true }.Start();
         return thread.Task;

@@ -1,4 +1,4 @@
-using CriShim.Native;
+using CriShim.Helper.Stdio;
 
 namespace CriShim.Helper.Monitor;
 
@@ -7,27 +7,14 @@ internal sealed class CriLogStream(CriLogWriter writer, string stream, int maxLi
 {
     private readonly List<byte> _line = [];
 
-    /// <summary>Copies from <paramref name="fd"/> until end of file (or EIO: the terminal's last holder closed it).</summary>
-    public void Pump(int fd)
+    /// <summary>Copies from <paramref name="fd"/> until end of file, handing each chunk to <paramref name="tee"/> after logging it.</summary>
+    public void Pump(int fd, OutputChunk tee)
     {
-        var buffer = new byte[64 * 1024];
-        while (true)
+        OutputReader.Drain(fd, chunk =>
         {
-            int n;
-            try
-            {
-                n = Descriptors.Read(fd, buffer);
-            }
-            catch (ErrnoException e) when (e.Errno == Tmds.Linux.LibC.EIO)
-            {
-                n = 0;
-            }
-            if (n == 0)
-            {
-                break;
-            }
-            Append(buffer.AsSpan(0, n));
-        }
+            Append(chunk);
+            tee(chunk);
+        });
         if (_line.Count > 0)
         {
             writer.Write(stream, partial: true, _line.ToArray());

@@ -6,6 +6,17 @@ namespace CriShim.Native.Interop;
 internal static partial class Libc
 {
     internal const ulong TIOCSCTTY = 0x540E;
+    internal const ulong TIOCSWINSZ = 0x5414;
+
+    /// <summary><c>struct winsize</c>: rows first, then columns.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct WindowSize
+    {
+        public ushort Rows;
+        public ushort Columns;
+        public ushort XPixels;
+        public ushort YPixels;
+    }
 
     [LibraryImport(Name, EntryPoint = "posix_openpt", SetLastError = true)]
     internal static partial SafeFileHandle PosixOpenpt(int flags);
@@ -22,4 +33,7 @@ internal static partial class Libc
 
     [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
     internal static partial int IoctlInt(int fd, ulong request, nint argument);
+
+    [LibraryImport(Name, EntryPoint = "ioctl", SetLastError = true)]
+    internal static partial int IoctlWindowSize(SafeFileHandle fd, ulong request, in WindowSize size);
 }

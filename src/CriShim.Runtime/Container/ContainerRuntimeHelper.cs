@@ -9,7 +9,8 @@ namespace CriShim.Runtime.Container;
 /// <summary>
 /// Runs the NativeAOT runtime helper for containers: <c>container-start &lt;spec&gt;</c> (starts the
 /// monitor, which is not our child, and returns once the command runs) and <c>exec &lt;spec&gt;</c>
-/// (runs a command in a container and returns its output). Each answers with one JSON document on stdout.
+/// (runs a command in a container and returns its output), each answering with one JSON document on
+/// stdout; and <c>exec-stream</c>, an interactive exec relayed over a socket.
 /// </summary>
 public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
 {
@@ -25,8 +26,40 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
     public Task<ExecResult> ExecAsync(string specFile, TimeSpan? timeout, CancellationToken cancel) =>
         RunAsync("exec", specFile, ContainerJsonContext.Default.ExecResult, timeout + ExecGrace, cancel);
 
-    private async Task<T> RunAsync<T>(string mode, string specFile, JsonTypeInfo<T> answer, TimeSpan? timeout, CancellationToken cancel)
-        where T : class
+    /// <summary>
+    /// Starts <c>exec-stream &lt;spec&gt; &lt;socket&gt;</c> and returns it once it listens on <paramref name="socket"/>
+    /// (its first line on stdout); the caller connects, then waits for it or kills it.
+    /// </summary>
+    public async Task<Process> StartExecStreamAsync(string specFile, string socket, CancellationToken cancel)
+    {
+        var process = Start("exec-stream", specFile, socket);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            deadline.CancelAfter(StartTimeout);
+            var line = await process.StandardOutput.ReadLineAsync(deadline.Token);
+            if (line != Native.Stdio.StdioSockets.ExecListeningLine)
+            {
+                await process.WaitForExitAsync(deadline.Token);
+                throw new IOException($"{binary.Path} exec-stream exited {process.ExitCode} before it listened: {(await process.StandardError.ReadToEndAsync(deadline.Token)).Trim()}");
+            }
+            return process;
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw new TimeoutException($"{binary.Path} exec-stream did not listen within {StartTimeout.TotalSeconds:0} s");
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    private Process Start(params string[] args)
     {
         if (!File.Exists(binary.Path))
         {
@@ -34,12 +67,21 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
         }
         var info = new ProcessStartInfo(binary.Path)
         {
-            ArgumentList = { mode, specFile },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        using var process = Process.Start(info)!;
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        return Process.Start(info)!;
+    }
+
+    private async Task<T> RunAsync<T>(string mode, string specFile, JsonTypeInfo<T> answer, TimeSpan? timeout, CancellationToken cancel)
+        where T : class
+    {
+        using var process = Start(mode, specFile);
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);

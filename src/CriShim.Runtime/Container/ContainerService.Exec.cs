@@ -19,27 +19,12 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<ExecSyncResponse> ExecSyncAsync(string idOrPrefix, IReadOnlyList<string> command, long timeoutSeconds, CancellationToken cancel)
     {
-        if (command.Count == 0 || command[0].Length == 0)
-        {
-            throw new InvalidArgumentException("exec needs a command");
-        }
-        var container = Refresh(store.Get(idOrPrefix));
-        if (!container.Status.State.CanExec())
-        {
-            throw new FailedPreconditionException($"container {container.Id} is {StateName(container.Status.State)}, not running; exec needs a running container");
-        }
-        var spec = ReadSpec(container.Record)
-            ?? throw new IOException($"the spec of container {container.Id} ({container.Record.SpecFile}) cannot be read");
+        RequireCommand(command);
+        var container = RunningForExec(idOrPrefix);
         var timeout = timeoutSeconds > 0 ? TimeSpan.FromSeconds(timeoutSeconds) : (TimeSpan?)null;
-        var exec = new ExecSpec
-        {
-            ContainerPid = container.Status.Pid,
-            ContainerStartTime = container.Status.PidStartTime,
-            Process = spec.Process with { Args = command.ToList(), Tty = false, Stdin = false, StdinOnce = false },
-            CgroupProcsFiles = spec.CgroupProcsFiles,
-            TimeoutMilliseconds = (long)(timeout?.TotalMilliseconds ?? 0),
-            MaxOutputBytes = MaxExecOutputBytes,
-        };
+        var exec = ExecSpecFor(container, command, tty: false, stdin: false);
+        exec.TimeoutMilliseconds = (long)(timeout?.TotalMilliseconds ?? 0);
+        exec.MaxOutputBytes = MaxExecOutputBytes;
         var specFile = Path.Combine(StateOf(container.Id).Path, $"exec-{Guid.NewGuid():N}.json");
         await File.WriteAllBytesAsync(specFile, JsonSerializer.SerializeToUtf8Bytes(exec, ContainerJsonContext.Default.ExecSpec), cancel);
         ExecResult result;
@@ -74,6 +59,38 @@ public sealed partial class ContainerService
             Stdout = ByteString.CopyFrom(result.Stdout),
             Stderr = ByteString.CopyFrom(stderr),
             ExitCode = result.ExitCode,
+        };
+    }
+
+    private static void RequireCommand(IReadOnlyList<string> command)
+    {
+        if (command.Count == 0 || command[0].Length == 0)
+        {
+            throw new InvalidArgumentException("exec needs a command");
+        }
+    }
+
+    private StoredContainer RunningForExec(string idOrPrefix)
+    {
+        var container = Refresh(store.Get(idOrPrefix));
+        if (!container.Status.State.CanExec())
+        {
+            throw new FailedPreconditionException($"container {container.Id} is {StateName(container.Status.State)}, not running; exec needs a running container");
+        }
+        return container;
+    }
+
+    /// <summary>The container's own process spec with the exec's argv and stdio, aimed at its running init process.</summary>
+    private static ExecSpec ExecSpecFor(StoredContainer container, IReadOnlyList<string> command, bool tty, bool stdin)
+    {
+        var spec = ReadSpec(container.Record)
+            ?? throw new IOException($"the spec of container {container.Id} ({container.Record.SpecFile}) cannot be read");
+        return new ExecSpec
+        {
+            ContainerPid = container.Status.Pid,
+            ContainerStartTime = container.Status.PidStartTime,
+            Process = spec.Process with { Args = command.ToList(), Tty = tty, Stdin = stdin, StdinOnce = false },
+            CgroupProcsFiles = spec.CgroupProcsFiles,
         };
     }
 }

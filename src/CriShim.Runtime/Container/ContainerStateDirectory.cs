@@ -6,7 +6,7 @@ namespace CriShim.Runtime.Container;
 /// <summary>
 /// The volatile files of one container under <c>{state}/containers/&lt;id&gt;/</c>, written by its
 /// monitor: <c>started.json</c> once the command runs, <c>exit.json</c> once it ended and its output
-/// is in the log. Both are written atomically, so a file that exists is complete.
+/// is in the log (both written atomically, so a file that exists is complete), and its attach socket.
 /// </summary>
 public sealed record ContainerStateDirectory(string Path)
 {
@@ -14,6 +14,9 @@ public sealed record ContainerStateDirectory(string Path)
 
     public string Started => System.IO.Path.Combine(Path, "started.json");
     public string Exit => System.IO.Path.Combine(Path, "exit.json");
+
+    /// <summary>The monitor's attach socket (monitors of daemons before streaming have none).</summary>
+    public string AttachSocket => System.IO.Path.Combine(Path, Native.Stdio.StdioSockets.AttachFileName);
 
     public ContainerStartedRecord? ReadStarted() => Read(Started, ContainerJsonContext.Default.ContainerStartedRecord);
 

@@ -1,0 +1,30 @@
+using CriShim.NativeTests.Infrastructure;
+using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Container;
+using CriShim.Runtime.Image;
+using CriShim.Runtime.Sandbox;
+using CriShim.Runtime.Streaming;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CriShim.NativeTests.Streaming;
+
+/// <summary>
+/// The daemon's <see cref="ContainerStreaming"/> built in the test process over a running daemon's root
+/// and state, exactly as a restarted daemon would load them (the streaming server that calls it lives in
+/// another branch). Build it after creating the containers it should see: the stores load at construction.
+/// </summary>
+internal static class RuntimeStreamingView
+{
+    public static IContainerStreaming Of(DaemonProcess daemon)
+    {
+        var config = new DaemonConfig { Root = daemon.Root, State = daemon.State };
+        var sandboxes = new PodSandboxStore(config, NullLogger<PodSandboxStore>.Instance);
+        var images = new ImageStore(config.Root, new LayerStore(config.Root, UnpackLimits.Default, NullLogger.Instance), NullLogger.Instance);
+        var binary = new RuntimeHelperBinary(Repository.Binary(RuntimeHelperBinary.FileName));
+        var helper = new ContainerRuntimeHelper(binary);
+        var containers = new ContainerService(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance),
+            sandboxes, images, CgroupHierarchy.Detect(), helper, NullLogger<ContainerService>.Instance);
+        return new ContainerStreaming(config, containers, sandboxes, helper, binary);
+    }
+}
