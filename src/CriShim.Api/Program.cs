@@ -81,10 +81,12 @@ builder.Services.AddCriShimImages();
 builder.Services.AddCriShimContainers();
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
+builder.AddCriShimStreaming(config);
 
 var app = builder.Build();
 app.MapGrpcService<CriRuntimeService>();
 app.MapGrpcService<CriImageService>();
+app.MapCriShimStreaming();
 
 var log = app.Services.GetRequiredService<ILogger<Program>>();
 await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());
