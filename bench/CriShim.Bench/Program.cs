@@ -96,6 +96,7 @@ try
         new PodLifecycleBenchmark(),
         new ContainerLifecycleBenchmark(),
         new ExecSyncBenchmark(),
+        new ExecStreamBenchmark(),
         new StartFromScratchBenchmark(),
         new ListBenchmark(options.ListContainers),
     ];

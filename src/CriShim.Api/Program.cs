@@ -83,11 +83,13 @@ builder.Services.AddCriShimEvents();
 builder.AddCriShimMetrics(config);
 builder.Services.AddSingleton<RuntimeSettingsStore>();
 builder.Services.AddSingleton<RuntimeStatusReporter>();
+builder.AddCriShimStreaming(config);
 
 var app = builder.Build();
 app.MapGrpcService<CriRuntimeService>();
 app.MapGrpcService<CriImageService>();
 app.MapCriShimMetrics(config);
+app.MapCriShimStreaming();
 
 var log = app.Services.GetRequiredService<ILogger<Program>>();
 await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());

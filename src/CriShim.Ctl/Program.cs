@@ -4,7 +4,7 @@ using Grpc.Core;
 
 ICommand[] commands = [new VersionCommand(), new InfoCommand(), new RunPodCommand(), new PodsCommand(), new InspectPodCommand(), new StopPodCommand(), new RemovePodCommand(),
     new CreateContainerCommand(), new StartContainerCommand(), new StopContainerCommand(), new RemoveContainerCommand(), new ContainersCommand(),
-    new InspectContainerCommand(), new LogsCommand(), new ExecCommand(), new RunContainerCommand(),
+    new InspectContainerCommand(), new LogsCommand(), new ExecCommand(), new AttachCommand(), new PortForwardCommand(), new RunContainerCommand(),
     new ImagesCommand(), new PullCommand(), new RmiCommand(), new InspectImageCommand(), new ImageFsInfoCommand()];
 
 try

@@ -2,6 +2,7 @@ using CriShim.NativeTests.Infrastructure;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
+using CriShim.Runtime.Events;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Streaming;
@@ -11,8 +12,8 @@ namespace CriShim.NativeTests.Streaming;
 
 /// <summary>
 /// The daemon's <see cref="ContainerStreaming"/> built in the test process over a running daemon's root
-/// and state, exactly as a restarted daemon would load them (the streaming server that calls it lives in
-/// another branch). Build it after creating the containers it should see: the stores load at construction.
+/// and state, exactly as a restarted daemon would load them. Build it after creating the containers it should
+/// see: the stores load at construction.
 /// </summary>
 internal static class RuntimeStreamingView
 {
@@ -24,7 +25,8 @@ internal static class RuntimeStreamingView
         var binary = new RuntimeHelperBinary(Repository.Binary(RuntimeHelperBinary.FileName));
         var helper = new ContainerRuntimeHelper(binary);
         var containers = new ContainerService(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance),
-            sandboxes, images, CgroupHierarchy.Detect(), helper, NullLogger<ContainerService>.Instance);
+            sandboxes, images, CgroupHierarchy.Detect(), helper, new ContainerEventBroadcaster(NullLogger<ContainerEventBroadcaster>.Instance),
+            NullLogger<ContainerService>.Instance);
         return new ContainerStreaming(config, containers, sandboxes, helper, binary);
     }
 }

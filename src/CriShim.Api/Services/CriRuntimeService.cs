@@ -1,3 +1,4 @@
+using CriShim.Api.Streaming;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Daemon;
@@ -14,7 +15,7 @@ namespace CriShim.Api.Services;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
 internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers,
-    ContainerEventBroadcaster events) : RuntimeService.RuntimeServiceBase
+    ContainerEventBroadcaster events, StreamingRequests streaming) : RuntimeService.RuntimeServiceBase
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
         new() { ContainerId = await containers.CreateAsync(request.PodSandboxId, request.Config) };
@@ -63,6 +64,15 @@ internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxSer
 
     public override async Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context) =>
         await containers.ExecSyncAsync(request.ContainerId, request.Cmd, request.Timeout, context.CancellationToken);
+
+    public override Task<ExecResponse> Exec(ExecRequest request, ServerCallContext context) =>
+        Task.FromResult(streaming.Exec(request));
+
+    public override Task<AttachResponse> Attach(AttachRequest request, ServerCallContext context) =>
+        Task.FromResult(streaming.Attach(request));
+
+    public override Task<PortForwardResponse> PortForward(PortForwardRequest request, ServerCallContext context) =>
+        Task.FromResult(streaming.PortForward(request));
 
     public override async Task<RunPodSandboxResponse> RunPodSandbox(RunPodSandboxRequest request, ServerCallContext context) =>
         new() { PodSandboxId = await sandboxes.RunAsync(request.Config ?? throw new InvalidArgumentException("RunPodSandbox needs a config"), request.RuntimeHandler, context.CancellationToken) };

@@ -23,13 +23,11 @@ public sealed class ContainerStreaming(
 
     public string CheckExec(ExecRequest request)
     {
-        CheckStreams(request.Stdin, request.Stdout, request.Stderr, request.Tty);
         return containers.CheckExec(request.ContainerId, request.Cmd);
     }
 
     public string CheckAttach(AttachRequest request)
     {
-        CheckStreams(request.Stdin, request.Stdout, request.Stderr, request.Tty);
         return containers.CheckAttach(request.ContainerId);
     }
 
@@ -69,19 +67,6 @@ public sealed class ContainerStreaming(
             ? new NamespacePins(SandboxDirectory.For(daemon.State, sandbox.Id).Namespaces).PathOf(NamespaceKinds.Network)
             : null;
         return _ports.ConnectAsync(network, port, cancel);
-    }
-
-    /// <summary>As the Kubernetes streaming server validates them: some stream, and no stderr beside a tty (it carries both).</summary>
-    private static void CheckStreams(bool stdin, bool stdout, bool stderr, bool tty)
-    {
-        if (!stdin && !stdout && !stderr)
-        {
-            throw new InvalidArgumentException("one of stdin, stdout or stderr must be set");
-        }
-        if (tty && stderr)
-        {
-            throw new InvalidArgumentException("tty and stderr cannot both be true: a terminal carries all output on stdout");
-        }
     }
 
     private PodSandboxRecord ReadySandbox(string idOrPrefix)

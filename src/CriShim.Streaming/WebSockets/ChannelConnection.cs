@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.WebSockets;
+
+namespace CriShim.Streaming.WebSockets;
+
+/// <summary>
+/// A WebSocket carrying Kubernetes channels, either end: a receive loop sorts messages into one
+/// readable stream per channel (ending at the peer's close signal or the socket's close); writes
+/// become channel messages, one at a time.
+/// </summary>
+public sealed class ChannelConnection : IAsyncDisposable
+{
+    private const int MaxMessage = 32 * 1024;
+    private readonly WebSocket _socket;
+    private readonly Pipe[] _incoming = Enumerable.Range(0, 5).Select(_ => new Pipe(new PipeOptions(useSynchronizationContext: false))).ToArray();
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private Task _receiveLoop = Task.CompletedTask;
+
+    public ChannelConnection(WebSocket socket, ChannelFraming framing)
+    {
+        _socket = socket;
+        Framing = framing;
+    }
+
+    public ChannelFraming Framing { get; }
+
+    /// <summary>Completes when the peer closed the socket or it broke.</summary>
+    public Task Completion => _receiveLoop;
+
+    public void Start(CancellationToken cancel) => _receiveLoop = Task.Run(() => ReceiveLoopAsync(cancel), CancellationToken.None);
+
+    /// <summary>The channel as a stream: reads what the peer sent on it, writes send on it.</summary>
+    public Stream Channel(byte channel) => new ChannelStream(this, channel);
+
+    public async Task SendAsync(byte channel, ReadOnlyMemory<byte> data, CancellationToken cancel)
+    {
+        do
+        {
+            var chunk = data[..Math.Min(data.Length, MaxMessage)];
+            await SendRawAsync(Framing.Encode(channel, chunk.Span), cancel);
+            data = data[chunk.Length..];
+        }
+        while (!data.IsEmpty);
+    }
+
+    /// <summary>v5 only: tells the peer this side will send nothing more on <paramref name="channel"/>.</summary>
+    public Task SendCloseAsync(byte channel, CancellationToken cancel) => SendRawAsync(Framing.EncodeClose(channel), cancel);
+
+    /// <summary>Ends the connection with a normal close.</summary>
+    public async Task CloseAsync(CancellationToken cancel)
+    {
+        await _sendLock.WaitAsync(cancel);
+        try
+        {
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancel);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _socket.Abort();
+        try
+        {
+            await _receiveLoop;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+        {
+            // Aborting is how the loop ends here.
+        }
+        _socket.Dispose();
+    }
+
+    internal async ValueTask<int> ReadAsync(byte channel, Memory<byte> buffer, CancellationToken cancel)
+    {
+        var reader = _incoming[channel].Reader;
+        var result = await reader.ReadAsync(cancel);
+        var n = (int)Math.Min(buffer.Length, result.Buffer.Length);
+        result.Buffer.Slice(0, n).CopyTo(buffer.Span);
+        reader.AdvanceTo(result.Buffer.GetPosition(n));
+        return n;
+    }
+
+    private async Task SendRawAsync(byte[] message, CancellationToken cancel)
+    {
+        await _sendLock.WaitAsync(cancel);
+        try
+        {
+            await _socket.SendAsync(message, Framing.MessageType, endOfMessage: true, cancel);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancel)
+    {
+        var buffer = new byte[MaxMessage + 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await _socket.ReceiveAsync(buffer, cancel);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+                var decoded = Framing.Decode(message.GetBuffer().AsSpan(0, (int)message.Length));
+                message.SetLength(0);
+                if (decoded is null || decoded.Channel >= _incoming.Length)
+                {
+                    continue;
+                }
+                var writer = _incoming[decoded.Channel].Writer;
+                if (decoded.Close)
+                {
+                    await writer.CompleteAsync();
+                }
+                else
+                {
+                    await writer.WriteAsync(decoded.Data, cancel);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var pipe in _incoming)
+            {
+                await pipe.Writer.CompleteAsync();
+            }
+        }
+    }
+
+    /// <summary>One channel as a stream; disposing it closes nothing (v5 close signals are explicit).</summary>
+    private sealed class ChannelStream(ChannelConnection connection, byte channel) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            connection.ReadAsync(channel, buffer, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            buffer.IsEmpty ? ValueTask.CompletedTask : new ValueTask(connection.SendAsync(channel, buffer, cancellationToken));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}
