@@ -57,6 +57,11 @@ internal static class SandboxInitMode
             Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
         }
         var self = Environment.ProcessPath!;
+        if (request.Seccomp is { } seccomp)
+        {
+            // Children inherit the filter: loaded on this thread, it confines pause from its first instruction.
+            ThreadSeccomp.LoadFilter(seccomp);
+        }
         return Processes.SpawnDetached(self, [self, "pause"], [], PauseMode.BlockedSignals);
     }
 

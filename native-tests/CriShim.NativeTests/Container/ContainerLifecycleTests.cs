@@ -130,9 +130,9 @@ public sealed class ContainerLifecycleTests(ContainerImagesFixture images)
         Assert.Contains(first, duplicate.Status.Detail);
 
         var seccomp = scene.Config("seccomp", "true");
-        seccomp.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault };
+        seccomp.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Localhost, LocalhostRef = "relative.json" };
         var refused = await Assert.ThrowsAsync<RpcException>(() => scene.CreateAsync(pod, podConfig, seccomp));
-        Assert.Equal(StatusCode.Unimplemented, refused.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
 
         var listed = await scene.Runtime.ListContainersAsync(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = pod } });
         Assert.Equal([first], listed.Containers.Select(c => c.Id));

@@ -6,8 +6,9 @@ namespace CriShim.Helper.Container;
 
 /// <summary>
 /// The last steps of an init stage, on the main thread that then calls execve (runc's order): rlimits,
-/// bounding set, groups and ids (raw syscalls), capabilities, no_new_privs, working directory, PATH
-/// lookup inside the container, clean signal state, execve. Returns only by throwing.
+/// seccomp (without no_new_privs), bounding set, groups and ids (raw syscalls), capabilities,
+/// no_new_privs, working directory, PATH lookup inside the container, clean signal state, seccomp (with
+/// no_new_privs), execve. Returns only by throwing.
 /// </summary>
 internal static class ProcessExecution
 {
@@ -38,6 +39,11 @@ internal static class ProcessExecution
         {
             ResourceLimits.Set(limit.Type, limit.Soft, limit.Hard);
         }
+        // runc's order: without no_new_privs loading a filter needs CAP_SYS_ADMIN, so it goes before the drop.
+        if (!process.NoNewPrivileges)
+        {
+            LoadSeccomp(process.Seccomp);
+        }
         ThreadCapabilities.LimitBoundingSet(capabilities);
         ThreadCredentials.KeepCapabilitiesOnUidChange(true);
         ThreadCredentials.SetGroups(process.User.AdditionalGids);
@@ -60,6 +66,11 @@ internal static class ProcessExecution
         var path = Resolve(process.Args[0], process.Env);
         SignalDispositions.ResetForExec();
         Descriptors.SetCloseOnExecFrom(InitSyncChannel.ChildDescriptor);
+        // With no_new_privs the filter may come last, so the fewest syscalls of ours run under it.
+        if (process.NoNewPrivileges)
+        {
+            LoadSeccomp(process.Seccomp);
+        }
         try
         {
             Processes.Exec(path, process.Args, process.Env);
@@ -71,6 +82,25 @@ internal static class ProcessExecution
         catch (ErrnoException e) when (e.IsNotFound || e.Errno == ENOTDIR)
         {
             throw new InitStageException(StartFailure.ExecutableNotFound, $"exec: \"{process.Args[0]}\": {e.Message}");
+        }
+    }
+
+    private static void LoadSeccomp(SeccompProgram? program)
+    {
+        try
+        {
+            if (program is not null)
+            {
+                ThreadSeccomp.LoadFilter(program);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new InitStageException(StartFailure.InvalidSpec, "seccomp: " + e.Message);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "loading the seccomp filter: " + e.Message);
         }
     }
 

@@ -25,6 +25,9 @@ public sealed record ProcessSpec
 
     public bool NoNewPrivileges { get; set; }
 
+    /// <summary>The seccomp filter the process runs under (loaded before execve, runc's order); null: unconfined.</summary>
+    public SeccompProgram? Seccomp { get; set; }
+
     public IReadOnlyList<ProcessRlimit> Rlimits { get; set; } = [];
 
     /// <summary>Stdout and stderr (and stdin when <see cref="Stdin"/>) on one pseudo-terminal.</summary>

@@ -18,4 +18,7 @@ public sealed record SandboxInitRequest
 
     /// <summary>The <c>cgroup.procs</c> files of the pod's cgroup in every hierarchy; pause starts inside.</summary>
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+
+    /// <summary>The pause process's seccomp filter, loaded on the spawning thread right before pause is spawned; null: none.</summary>
+    public SeccompProgram? Seccomp { get; init; }
 }

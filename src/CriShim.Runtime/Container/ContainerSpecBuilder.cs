@@ -1,6 +1,7 @@
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Errors;
+using CriShim.Runtime.Security;
 
 namespace CriShim.Runtime.Container;
 
@@ -30,7 +31,9 @@ public static class ContainerSpecBuilder
         {
             throw new InvalidArgumentException("a privileged container needs a privileged pod sandbox (linux.security_context.privileged in the pod config)");
         }
-        RefuseSeccomp(security);
+        MandatoryAccessControl.CheckContainer(security);
+        var capabilities = Capabilities.For(privileged, security.Capabilities);
+        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForContainer(security, capabilities, inputs.SeccompHost));
         var user = ContainerUserResolver.Resolve(security, inputs.Image.User, inputs.Users);
         return new ContainerProcessSpec
         {
@@ -48,8 +51,9 @@ public static class ContainerSpecBuilder
                     Gid = (uint)user.Gid,
                     AdditionalGids = user.AdditionalGids.Select(g => (uint)g).ToList(),
                 },
-                Capabilities = Capabilities.For(privileged, security.Capabilities),
+                Capabilities = capabilities,
                 NoNewPrivileges = security.NoNewPrivs,
+                Seccomp = seccomp,
                 Tty = config.Tty,
                 Stdin = config.Stdin,
                 StdinOnce = config.StdinOnce,
@@ -85,36 +89,6 @@ public static class ContainerSpecBuilder
             LogPath = inputs.LogPath,
         };
     }
-
-    /// <summary>
-    /// Seccomp lands with its own issue; until then a profile that would confine the container is
-    /// refused rather than silently not applied. Privileged containers run unconfined (as in containerd).
-    /// </summary>
-    private static void RefuseSeccomp(LinuxContainerSecurityContext security)
-    {
-        if (security.Privileged)
-        {
-            return;
-        }
-        var requested = security.Seccomp is { } profile
-            ? profile.ProfileType switch
-            {
-                SecurityProfile.Types.ProfileType.Unconfined => null,
-                SecurityProfile.Types.ProfileType.Localhost => $"localhost/{profile.LocalhostRef}",
-                _ => "runtime/default",
-            }
-            : DeprecatedProfilePath(security) is "" or "unconfined" ? null : DeprecatedProfilePath(security);
-        if (requested is not null)
-        {
-            throw new UnimplementedException(
-                $"seccomp profile '{requested}' cannot be applied yet (seccomp profiles land with the seccomp issue); ask for an Unconfined profile to run without one");
-        }
-    }
-
-    /// <summary>Old kubelets still send the profile as a path string.</summary>
-#pragma warning disable CS0612
-    private static string DeprecatedProfilePath(LinuxContainerSecurityContext security) => security.SeccompProfilePath;
-#pragma warning restore CS0612
 
     private static string WorkingDirectory(string configured, string image)
     {

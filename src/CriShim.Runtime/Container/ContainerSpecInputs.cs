@@ -1,6 +1,7 @@
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Image;
+using CriShim.Runtime.Security;
 
 namespace CriShim.Runtime.Container;
 
@@ -45,4 +46,7 @@ public sealed record ContainerSpecInputs
     public string? LogPath { get; init; }
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
     public string? OomKillCounterFile { get; init; }
+
+    /// <summary>Architecture, kernel and profile files that seccomp profiles are evaluated against.</summary>
+    public SeccompHost SeccompHost { get; init; } = SeccompHost.Local;
 }

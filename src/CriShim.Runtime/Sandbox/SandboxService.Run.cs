@@ -5,6 +5,7 @@ using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Network;
+using CriShim.Runtime.Security;
 using CriShim.Runtime.Store;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,8 @@ public sealed partial class SandboxService
         var linux = config.Linux ?? new LinuxPodSandboxConfig();
         var namespaces = PodNamespaces.For(linux.SecurityContext?.NamespaceOptions);
         var sysctls = SysctlPolicy.Check(linux.Sysctls, namespaces);
+        MandatoryAccessControl.CheckSandbox(linux.SecurityContext);
+        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local));
         var cgroupParent = CgroupPath.Normalize(linux.CgroupParent.Length > 0 ? linux.CgroupParent : DefaultCgroupParent);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -66,6 +69,7 @@ public sealed partial class SandboxService
             Hostname = hostNetwork ? null : config.Hostname,
             Sysctls = sysctls,
             CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
+            Seccomp = seccomp,
         });
         undo.Push("stop pause", () => StopPause(pause));
 

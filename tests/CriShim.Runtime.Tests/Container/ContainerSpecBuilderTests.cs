@@ -107,21 +107,48 @@ public sealed class ContainerSpecBuilderTests
         Assert.Empty(spec.ReadonlyPaths);
     }
 
-    [Theory]
-    [InlineData(SecurityProfile.Types.ProfileType.RuntimeDefault)]
-    [InlineData(SecurityProfile.Types.ProfileType.Localhost)]
-    public void Confining_seccomp_profiles_are_unimplemented_not_ignored(SecurityProfile.Types.ProfileType type)
+    [Fact]
+    public void Runtime_default_seccomp_is_compiled_for_the_containers_capabilities()
     {
-        var config = Config(c => c.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = type, LocalhostRef = "p.json" });
-        var e = Assert.Throws<UnimplementedException>(() => ContainerSpecBuilder.Build(Inputs(config)));
-        Assert.Contains("seccomp", e.Message);
+        var config = Config(c =>
+        {
+            c.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault };
+            c.Linux.SecurityContext.Capabilities = new Capability { AddCapabilities = { "SYS_ADMIN" } };
+        });
+
+        var withAdmin = ContainerSpecBuilder.Build(Inputs(config)).Process.Seccomp;
+        config.Linux.SecurityContext.Capabilities = null;
+        var without = ContainerSpecBuilder.Build(Inputs(config)).Process.Seccomp;
+
+        Assert.NotNull(withAdmin);
+        Assert.NotNull(without);
+        Assert.Equal(0, withAdmin.Filter.Length % 8);
+        Assert.InRange(without.Filter.Length / 8, 1, 4096); // BPF_MAXINSNS
+        Assert.NotEqual(withAdmin.Filter, without.Filter);
     }
 
     [Fact]
-    public void Unconfined_seccomp_is_fine()
+    public void Unconfined_seccomp_and_privileged_containers_get_no_filter()
     {
-        var config = Config(c => c.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Unconfined });
-        ContainerSpecBuilder.Build(Inputs(config));
+        var unconfined = Config(c => c.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Unconfined });
+        var privileged = Config(c =>
+        {
+            c.Linux.SecurityContext.Privileged = true;
+            c.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault };
+        });
+
+        Assert.Null(ContainerSpecBuilder.Build(Inputs(unconfined)).Process.Seccomp);
+        Assert.Null(ContainerSpecBuilder.Build(Inputs(privileged, privilegedPod: true)).Process.Seccomp);
+    }
+
+    [Fact]
+    public void An_apparmor_profile_is_refused_and_selinux_options_are_accepted()
+    {
+        var apparmor = Config(c => c.Linux.SecurityContext.Apparmor = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.RuntimeDefault });
+        var selinux = Config(c => c.Linux.SecurityContext.SelinuxOptions = new SELinuxOption { User = "system_u", Role = "system_r", Type = "container_t", Level = "s0:c1,c2" });
+
+        Assert.Contains("apparmor", Assert.Throws<FailedPreconditionException>(() => ContainerSpecBuilder.Build(Inputs(apparmor))).Message);
+        ContainerSpecBuilder.Build(Inputs(selinux));
     }
 
     [Fact]
