@@ -51,7 +51,7 @@ public sealed class ServerStreamingTests(ContainerImagesFixture images)
         var id = await SleeperAsync(scene, "stream-open");
         var neverEnding = new System.IO.Pipelines.Pipe().Reader.AsStream();
         var url = await ExecUrlAsync(scene, id, stdin: true, tty: false, "sh", "-c", "exit 3");
-        var code = await RemoteCommandClient.RunAsync(new Uri(url), new RemoteCommandOptions { Stdin = neverEnding, Stdout = new MemoryStream() })
+        var code = await RemoteCommandClient.RunAsync(new Uri(url), new RemoteCommandOptions { Stdin = neverEnding, Stdout = new MemoryStream(), Stderr = new MemoryStream() })
             .WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3, code);
     }
@@ -62,10 +62,9 @@ public sealed class ServerStreamingTests(ContainerImagesFixture images)
         await using var scene = await ContainerScene.StartAsync(images);
         var id = await SleeperAsync(scene, "stream-missing");
         var url = await ExecUrlAsync(scene, id, stdin: false, tty: false, "/no/such/binary");
-        var outcome = await Record.ExceptionAsync(() => RemoteCommandClient.RunAsync(new Uri(url), new RemoteCommandOptions { Stdout = new MemoryStream() })
-            .WaitAsync(TimeSpan.FromSeconds(30)));
-        // Either the runtime refuses to start it (error status) or the shell's 127 comes back.
-        Assert.True(outcome is RemoteCommandException or null, outcome?.ToString());
+        var refused = await Assert.ThrowsAsync<RemoteCommandException>(() => RemoteCommandClient.RunAsync(new Uri(url),
+            new RemoteCommandOptions { Stdout = new MemoryStream(), Stderr = new MemoryStream() }).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("/no/such/binary", refused.Message);
         var reused = await Assert.ThrowsAsync<HttpRequestException>(() => RemoteCommandClient.RunAsync(new Uri(url), new RemoteCommandOptions { Stdout = new MemoryStream() }));
         Assert.Equal(HttpStatusCode.NotFound, reused.StatusCode);
     }
