@@ -36,7 +36,7 @@ public sealed class RawTerminal : IDisposable
 
     /// <summary>The terminal's size as (columns, rows), or null when <paramref name="fd"/> is not a terminal.</summary>
     public static (ushort Columns, ushort Rows)? Size(int fd) =>
-        Libc.IoctlWinSize(fd, Libc.TIOCGWINSZ, out var size) == 0 ? (size.ws_col, size.ws_row) : null;
+        Libc.IoctlReadWindowSize(fd, Libc.TIOCGWINSZ, out var size) == 0 ? (size.Columns, size.Rows) : null;
 
     public void Dispose()
     {

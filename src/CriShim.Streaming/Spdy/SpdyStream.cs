@@ -8,7 +8,7 @@ namespace CriShim.Streaming.Spdy;
 /// writes become DATA frames within the send windows, <see cref="CloseWriteAsync"/> sends this side's
 /// FIN (half-close). Bytes read are acknowledged to the peer with WINDOW_UPDATE.
 /// </summary>
-public sealed class SpdyStream : Stream
+public sealed class SpdyStream : AsyncDuplexStream
 {
     /// <summary>Bytes buffered for a peer that ignores our window before the session stops reading.</summary>
     private const long BufferLimit = 1 << 20;
@@ -48,12 +48,6 @@ public sealed class SpdyStream : Stream
     public SpdyResetStatus? ResetStatus => _resetStatus;
 
     internal StreamWindow Window { get; }
-
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>Answers a stream the peer opened (SYN_REPLY).</summary>
     public async Task ReplyAsync(SpdyHeaders? headers = null, bool fin = false, CancellationToken cancel = default)
@@ -151,26 +145,6 @@ public sealed class SpdyStream : Stream
             _writeOrder.Release();
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Half-closes this side and stops taking the peer's data. Idempotent.</summary>
     public override async ValueTask DisposeAsync()
