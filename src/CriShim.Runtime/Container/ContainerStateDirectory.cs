@@ -24,6 +24,11 @@ public sealed record ContainerStateDirectory(string Path)
 
     private static T? Read<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
+        // List and status calls look for exit.json of every running container: a stat is far cheaper than a thrown FileNotFoundException.
+        if (!File.Exists(file))
+        {
+            return null;
+        }
         try
         {
             return JsonSerializer.Deserialize(File.ReadAllBytes(file), type);
