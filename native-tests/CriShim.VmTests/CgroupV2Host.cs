@@ -18,4 +18,20 @@ internal static class CgroupV2Host
 
     public static IReadOnlySet<string> EnabledControllers =>
         File.ReadAllText(Path.Combine(Root, "cgroup.subtree_control")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+
+    /// <summary>One value file of a cgroup directory, trimmed.</summary>
+    public static string Read(string cgroup, string file) => File.ReadAllText(Path.Combine(cgroup, file)).Trim();
+
+    /// <summary>A flat keyed file (cpu.stat, memory.stat, memory.events) as key to value.</summary>
+    public static Dictionary<string, long> ReadKeyed(string cgroup, string file) =>
+        File.ReadAllLines(Path.Combine(cgroup, file))
+            .Select(l => l.Split(' '))
+            .ToDictionary(p => p[0], p => long.Parse(p[1]));
+
+    /// <summary>The cgroup directory of a host pid, from its <c>0::/path</c> line.</summary>
+    public static string CgroupOf(int pid)
+    {
+        var line = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal));
+        return Path.Combine(Root, line[3..].TrimStart('/'));
+    }
 }

@@ -1,6 +1,5 @@
-using System.Text.Json;
 using CriShim.Protocol.V1;
-using Grpc.Core;
+using static CriShim.VmTests.CgroupV2Host;
 
 namespace CriShim.VmTests;
 
@@ -172,13 +171,7 @@ internal static class PodCgroupScenarios
             var container = await pod.StartAsync("busy", ["sh", "-c",
                 "x=$(head -c 20000000 /dev/zero | tr '\\0' a); i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; echo ready; sleep 3600 & wait"]);
             var cgroup = CgroupOf(await container.PidAsync());
-            var log = Path.Combine(pod.LogDirectory, "busy.log");
-            var deadline = DateTime.UtcNow.AddSeconds(120);
-            while (!(File.Exists(log) && File.ReadAllText(log).Contains("ready")))
-            {
-                Check.True(DateTime.UtcNow < deadline, "the container said ready within 120 s");
-                await Task.Delay(250);
-            }
+            await container.WaitForLogAsync("ready", TimeSpan.FromSeconds(120));
 
             var stats = (await daemon.Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = container.Id })).Stats;
             var cpuNanoseconds = ReadKeyed(cgroup, "cpu.stat")["usage_usec"] * 1000;
@@ -196,130 +189,6 @@ internal static class PodCgroupScenarios
         finally
         {
             await pod.RemoveAsync();
-        }
-    }
-
-    private static string Read(string cgroup, string file) => File.ReadAllText(Path.Combine(cgroup, file)).Trim();
-
-    private static Dictionary<string, long> ReadKeyed(string cgroup, string file) =>
-        File.ReadAllLines(Path.Combine(cgroup, file))
-            .Select(l => l.Split(' '))
-            .ToDictionary(p => p[0], p => long.Parse(p[1]));
-
-    /// <summary>The cgroup directory of a host pid, from its <c>0::/path</c> line.</summary>
-    private static string CgroupOf(int pid)
-    {
-        var line = File.ReadAllLines($"/proc/{pid}/cgroup").Single(l => l.StartsWith("0::", StringComparison.Ordinal));
-        return Path.Combine(CgroupV2Host.Root, line[3..].TrimStart('/'));
-    }
-
-    /// <summary>A pod on the host network (the VM has no pod network), in its own cgroup parent.</summary>
-    private sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
-    {
-        public string Id => id;
-        public string CgroupParent => config.Linux.CgroupParent;
-        public string LogDirectory => config.LogDirectory;
-
-        public static async Task<Pod> RunAsync(VmDaemon daemon, string name)
-        {
-            var uid = $"{name}-{Guid.NewGuid():N}"[..24];
-            var config = new PodSandboxConfig
-            {
-                Metadata = new PodSandboxMetadata { Name = name, Namespace = "vm", Uid = uid, Attempt = 0 },
-                Hostname = name,
-                LogDirectory = Path.Combine(daemon.WorkDir, "logs", uid),
-                Linux = new LinuxPodSandboxConfig
-                {
-                    CgroupParent = $"/kubepods/burstable/pod{uid}",
-                    SecurityContext = new LinuxSandboxSecurityContext
-                    {
-                        NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
-                    },
-                },
-            };
-            Directory.CreateDirectory(config.LogDirectory);
-            var response = await daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config });
-            return new Pod(daemon, response.PodSandboxId, config);
-        }
-
-        public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null, Device[]? devices = null)
-        {
-            var image = $"{daemon.RegistryHost}/{Repository}:{Tag}";
-            await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = config });
-            var containerConfig = new ContainerConfig
-            {
-                Metadata = new ContainerMetadata { Name = name },
-                Image = new ImageSpec { Image = image },
-                Command = { command },
-                LogPath = name + ".log",
-                Linux = new LinuxContainerConfig { Resources = resources ?? new LinuxContainerResources() },
-                Devices = { devices ?? [] },
-            };
-            var created = await daemon.Runtime.CreateContainerAsync(new CreateContainerRequest
-            {
-                PodSandboxId = id,
-                Config = containerConfig,
-                SandboxConfig = config,
-            });
-            await daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = created.ContainerId });
-            return new Container(daemon, created.ContainerId);
-        }
-
-        public async Task RemoveAsync()
-        {
-            try
-            {
-                await daemon.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = id });
-            }
-            finally
-            {
-                await daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = id });
-            }
-        }
-    }
-
-    private sealed class Container(VmDaemon daemon, string id)
-    {
-        public string Id => id;
-
-        public async Task<ContainerStatus> StatusAsync() =>
-            (await daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
-
-        /// <summary>The host pid from the verbose status, where crishim reports it as containerd does.</summary>
-        public async Task<int> PidAsync()
-        {
-            var response = await daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true });
-            foreach (var value in response.Info.Values)
-            {
-                try
-                {
-                    using var document = JsonDocument.Parse(value);
-                    if (document.RootElement.ValueKind == JsonValueKind.Object
-                        && document.RootElement.TryGetProperty("pid", out var pid) && pid.TryGetInt32(out var number) && number > 0)
-                    {
-                        return number;
-                    }
-                }
-                catch (JsonException)
-                {
-                }
-            }
-            throw new CheckFailedException($"verbose ContainerStatus of {id} reports no pid: {string.Join(", ", response.Info.Keys)}");
-        }
-
-        public async Task<ContainerStatus> WaitForExitAsync(TimeSpan timeout)
-        {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
-            {
-                var status = await StatusAsync();
-                if (status.State == ContainerState.ContainerExited)
-                {
-                    return status;
-                }
-                await Task.Delay(250);
-            }
-            throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"container {id} did not exit within {timeout}"));
         }
     }
 }

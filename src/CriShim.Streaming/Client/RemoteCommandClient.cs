@@ -26,7 +26,8 @@ public static class RemoteCommandClient
         var stdin = options.Stdin is null ? null : await OpenAsync(session, StreamTypes.Stdin, cancel);
         var stdout = options.Stdout is null ? null : await OpenAsync(session, StreamTypes.Stdout, cancel);
         var stderr = options.Stderr is null || options.Tty ? null : await OpenAsync(session, StreamTypes.Stderr, cancel);
-        var resize = options.Tty && options.Resize is not null && StreamProtocols.SpdyHasResize(protocol)
+        // Opened with every terminal, sizes or not, as client-go does: the server waits for it (kubelet too).
+        var resize = options.Tty && StreamProtocols.SpdyHasResize(protocol)
             ? await OpenAsync(session, StreamTypes.Resize, cancel)
             : null;
         await Task.WhenAll(new[] { error, stdin, stdout, stderr, resize }.OfType<SpdyStream>().Select(s => s.Reply));
@@ -35,7 +36,7 @@ public static class RemoteCommandClient
         var output = Task.WhenAll(CopyDownAsync(stdout, options.Stdout, cancel), CopyDownAsync(stderr, options.Stderr, cancel));
         var errorText = ReadAllAsync(error, cancel);
         var input = stdin is null ? Task.CompletedTask : CopyUpAsync(options.Stdin!, stdin, () => stdin.CloseWriteAsync(), stop.Token);
-        var sizes = resize is null ? Task.CompletedTask : SendSizesAsync(options.Resize!, m => resize.WriteAsync(m.ToJson(), stop.Token).AsTask(), stop.Token);
+        var sizes = resize is null || options.Resize is null ? Task.CompletedTask : SendSizesAsync(options.Resize, m => resize.WriteAsync(m.ToJson(), stop.Token).AsTask(), stop.Token);
 
         var message = await errorText;
         await output;

@@ -102,6 +102,18 @@ public sealed class StreamingServerTests : IAsyncLifetime
         Assert.Equal([new TerminalSize(80, 24), new TerminalSize(132, 43)], _runtime.Sizes.ToArray());
     }
 
+    /// <summary>The server waits for a terminal's resize stream (as kubelet does), so the client opens it even with no sizes to send.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_terminal_exec_without_sizes_runs(bool webSocket)
+    {
+        var stdout = new MemoryStream();
+        var url = _requests.Exec(new ExecRequest { ContainerId = "c1", Cmd = { "echo", "on", "a", "tty" }, Tty = true, Stdout = true }).Url;
+        Assert.Equal(0, await RunAsync(url, new RemoteCommandOptions { Stdout = stdout, Tty = true, UseWebSocket = webSocket }));
+        Assert.Equal("on a tty\n", Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
     [Fact]
     public async Task Attach_wires_the_containers_stdio()
     {

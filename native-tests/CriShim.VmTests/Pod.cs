@@ -1,0 +1,76 @@
+using CriShim.Protocol.V1;
+
+namespace CriShim.VmTests;
+
+/// <summary>A pod on the host network (the VM has no pod network), in its own cgroup parent.</summary>
+internal sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
+{
+    public string Id => id;
+    public string CgroupParent => config.Linux.CgroupParent;
+    public string LogDirectory => config.LogDirectory;
+
+    public static async Task<Pod> RunAsync(VmDaemon daemon, string name)
+    {
+        var uid = $"{name}-{Guid.NewGuid():N}"[..24];
+        var config = new PodSandboxConfig
+        {
+            Metadata = new PodSandboxMetadata { Name = name, Namespace = "vm", Uid = uid, Attempt = 0 },
+            Hostname = name,
+            LogDirectory = Path.Combine(daemon.WorkDir, "logs", uid),
+            Linux = new LinuxPodSandboxConfig
+            {
+                CgroupParent = $"/kubepods/burstable/pod{uid}",
+                SecurityContext = new LinuxSandboxSecurityContext
+                {
+                    NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },
+                },
+            },
+        };
+        Directory.CreateDirectory(config.LogDirectory);
+        var response = await daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config });
+        return new Pod(daemon, response.PodSandboxId, config);
+    }
+
+    public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null, Device[]? devices = null,
+        SecurityProfile? seccomp = null)
+    {
+        var image = $"{daemon.RegistryHost}/{PodCgroupScenarios.Repository}:{PodCgroupScenarios.Tag}";
+        await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = config });
+        var containerConfig = new ContainerConfig
+        {
+            Metadata = new ContainerMetadata { Name = name },
+            Image = new ImageSpec { Image = image },
+            Command = { command },
+            LogPath = name + ".log",
+            Linux = new LinuxContainerConfig
+            {
+                Resources = resources ?? new LinuxContainerResources(),
+                SecurityContext = seccomp is null ? null : new LinuxContainerSecurityContext { Seccomp = seccomp },
+            },
+            Devices = { devices ?? [] },
+        };
+        var created = await daemon.Runtime.CreateContainerAsync(new CreateContainerRequest
+        {
+            PodSandboxId = id,
+            Config = containerConfig,
+            SandboxConfig = config,
+        });
+        await daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = created.ContainerId });
+        return new Container(daemon, created.ContainerId, Path.Combine(config.LogDirectory, containerConfig.LogPath));
+    }
+
+    public async Task<PodSandboxStats> StatsAsync() =>
+        (await daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = id })).Stats;
+
+    public async Task RemoveAsync()
+    {
+        try
+        {
+            await daemon.Runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = id });
+        }
+        finally
+        {
+            await daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = id });
+        }
+    }
+}
