@@ -26,7 +26,8 @@ public static class RemoteCommandClient
         var stdin = options.Stdin is null ? null : await OpenAsync(session, StreamTypes.Stdin, cancel);
         var stdout = options.Stdout is null ? null : await OpenAsync(session, StreamTypes.Stdout, cancel);
         var stderr = options.Stderr is null || options.Tty ? null : await OpenAsync(session, StreamTypes.Stderr, cancel);
-        var resize = options.Tty && options.Resize is not null && StreamProtocols.SpdyHasResize(protocol)
+        // With a tty the server waits for a resize stream (client-go always opens one), sizes or not.
+        var resize = options.Tty && StreamProtocols.SpdyHasResize(protocol)
             ? await OpenAsync(session, StreamTypes.Resize, cancel)
             : null;
         await Task.WhenAll(new[] { error, stdin, stdout, stderr, resize }.OfType<SpdyStream>().Select(s => s.Reply));
@@ -35,7 +36,7 @@ public static class RemoteCommandClient
         var output = Task.WhenAll(CopyDownAsync(stdout, options.Stdout, cancel), CopyDownAsync(stderr, options.Stderr, cancel));
         var errorText = ReadAllAsync(error, cancel);
         var input = stdin is null ? Task.CompletedTask : CopyUpAsync(options.Stdin!, stdin, () => stdin.CloseWriteAsync(), stop.Token);
-        var sizes = resize is null ? Task.CompletedTask : SendSizesAsync(options.Resize!, m => resize.WriteAsync(m.ToJson(), stop.Token).AsTask(), stop.Token);
+        var sizes = resize is null || options.Resize is null ? Task.CompletedTask : SendSizesAsync(options.Resize, m => resize.WriteAsync(m.ToJson(), stop.Token).AsTask(), stop.Token);
 
         var message = await errorText;
         await output;
@@ -55,7 +56,10 @@ public static class RemoteCommandClient
         var target = new UriBuilder(url) { Scheme = url.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
         await socket.ConnectAsync(target, cancel);
         var framing = ChannelFraming.For(socket.SubProtocol);
-        await using var connection = new ChannelConnection(socket, framing);
+        var inbound = new List<byte> { ChannelFraming.Error };
+        if (options.Stdout is not null) inbound.Add(ChannelFraming.Stdout);
+        if (options.Stderr is not null) inbound.Add(ChannelFraming.Stderr);
+        await using var connection = new ChannelConnection(socket, framing, inbound);
         connection.Start(cancel);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
