@@ -50,6 +50,24 @@ public sealed class SpdySessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stream_that_discards_its_input_gives_the_window_back_and_holds_up_no_other_stream()
+    {
+        var ignored = await _client.OpenStreamAsync(new SpdyHeaders().With("streamType", "stdout"));
+        var discarding = await _server.AcceptedStreams.ReadAsync();
+        discarding.DiscardIncoming();
+        await discarding.ReplyAsync();
+        // Three times what a stream buffers, within windows the discarding side keeps giving back.
+        await ignored.WriteAsync(new byte[3 << 20]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var next = await _client.OpenStreamAsync(SpdyHeaders.Empty);
+        var accepted = await _server.AcceptedStreams.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await next.WriteAsync("still flowing"u8.ToArray());
+        await next.CloseWriteAsync();
+        Assert.Equal("still flowing", await ReadToEndAsync(accepted).WaitAsync(TimeSpan.FromSeconds(10)));
+        await discarding.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Interleaved_streams_keep_their_own_bytes()
     {
         var a = await _client.OpenStreamAsync(new SpdyHeaders().With("name", "a"));

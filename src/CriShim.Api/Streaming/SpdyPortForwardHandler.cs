@@ -48,6 +48,8 @@ internal sealed class SpdyPortForwardHandler(IContainerStreaming runtime, ILogge
                 }
                 if (type == StreamTypes.Error)
                 {
+                    // The client only reads the error stream; what it might send there goes nowhere.
+                    stream.DiscardIncoming();
                     pair.Error = stream;
                 }
                 else

@@ -13,7 +13,10 @@ namespace CriShim.Api.Streaming;
 internal sealed class SpdyRemoteCommandHandler(IContainerStreaming runtime, ILogger<SpdyRemoteCommandHandler> log)
 {
     /// <summary>How long the client has to open its streams (kubelet's default stream creation timeout).</summary>
-    public static readonly TimeSpan StreamCreationTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultStreamCreationTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Shorter in tests, so a client that never opens its streams is seen to be dropped.</summary>
+    internal TimeSpan StreamCreationTimeout { get; set; } = DefaultStreamCreationTimeout;
 
     public async Task HandleAsync(HttpContext context, StreamRequest request)
     {
@@ -37,6 +40,8 @@ internal sealed class SpdyRemoteCommandHandler(IContainerStreaming runtime, ILog
             log.LogWarning("remote command client did not open its streams ({Expected}) in time", string.Join(", ", expected));
             return;
         }
+        // Ends with the session, disposed on the way out; never faults.
+        var refusing = RefuseFurtherStreamsAsync(session);
         // Not disposed: the session's end may cancel it after this method returned.
         var clientGone = new CancellationTokenSource();
         var cancelWhenGone = session.Completion.ContinueWith(_ => clientGone.Cancel(), TaskScheduler.Default);
@@ -84,8 +89,24 @@ internal sealed class SpdyRemoteCommandHandler(IContainerStreaming runtime, ILog
         await Task.WhenAny(resizing, Task.Delay(100));
     }
 
+    /// <summary>Streams opened after the set are refused, not kept unanswered (and in memory) for the session's life.</summary>
+    private static async Task RefuseFurtherStreamsAsync(SpdySession session)
+    {
+        try
+        {
+            await foreach (var stream in session.AcceptedStreams.ReadAllAsync())
+            {
+                await stream.ResetAsync(SpdyResetStatus.RefusedStream);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The session ended.
+        }
+    }
+
     /// <summary>Accepts and answers the client's streams until every expected type arrived; null on timeout or if the client went.</summary>
-    private static async Task<Dictionary<string, SpdyStream>?> CollectAsync(SpdySession session, HashSet<string> expected)
+    private async Task<Dictionary<string, SpdyStream>?> CollectAsync(SpdySession session, HashSet<string> expected)
     {
         var streams = new Dictionary<string, SpdyStream>(StringComparer.Ordinal);
         using var timeout = new CancellationTokenSource(StreamCreationTimeout);
@@ -99,6 +120,10 @@ internal sealed class SpdyRemoteCommandHandler(IContainerStreaming runtime, ILog
                 {
                     await stream.ResetAsync(SpdyResetStatus.RefusedStream);
                     continue;
+                }
+                if (type != StreamTypes.Stdin && type != StreamTypes.Resize)
+                {
+                    stream.DiscardIncoming();
                 }
                 await stream.ReplyAsync();
                 streams[type] = stream;

@@ -25,12 +25,15 @@ internal sealed class WebSocketRemoteCommandHandler(IContainerStreaming runtime,
         }
         var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol.Length == 0 ? null : protocol });
         var framing = ChannelFraming.For(protocol);
-        await using var connection = new ChannelConnection(socket, framing);
+        var (tty, stdin, stdout, stderr) = RemoteCommandExecution.Wiring(request);
+        var inbound = new List<byte>();
+        if (stdin) inbound.Add(ChannelFraming.Stdin);
+        if (tty) inbound.Add(ChannelFraming.Resize);
+        await using var connection = new ChannelConnection(socket, framing, inbound);
         var clientGone = new CancellationTokenSource();
         connection.Start(clientGone.Token);
         var cancelWhenGone = connection.Completion.ContinueWith(_ => clientGone.Cancel(), TaskScheduler.Default);
 
-        var (tty, stdin, stdout, stderr) = RemoteCommandExecution.Wiring(request);
         var sizes = Channel.CreateUnbounded<TerminalSize>();
         var resizing = tty ? RemoteCommandExecution.ForwardSizesAsync(connection.Channel(ChannelFraming.Resize), sizes.Writer, clientGone.Token) : Task.CompletedTask;
         var stdio = new StdioStreams

@@ -35,6 +35,7 @@ public sealed class InteractiveExec(ContainerService containers, ContainerRuntim
             finally
             {
                 await EndAsync(process);
+                await CloseOutputAsync(process, stderr);
             }
         }
         finally
@@ -61,6 +62,24 @@ public sealed class InteractiveExec(ContainerService containers, ContainerRuntim
     {
         await EndAsync(process);
         return (await stderr).Trim() is { Length: > 0 } text ? text : $"the helper exited {process.ExitCode}";
+    }
+
+    /// <summary>
+    /// Process.Dispose leaves redirected streams that were read open until finalized (two descriptors per
+    /// exec): with the helper gone its stderr is at its end, and both are closed here.
+    /// </summary>
+    private static async Task CloseOutputAsync(System.Diagnostics.Process process, Task<string> stderr)
+    {
+        try
+        {
+            await stderr.WaitAsync(HelperExitTimeout);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException)
+        {
+            // Nothing more to learn from it; closing ends the read.
+        }
+        process.StandardOutput.Dispose();
+        process.StandardError.Dispose();
     }
 
     /// <summary>The helper ends right after the exit (or the socket closing); one that hangs is killed.</summary>

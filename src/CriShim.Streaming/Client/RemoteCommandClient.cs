@@ -56,7 +56,10 @@ public static class RemoteCommandClient
         var target = new UriBuilder(url) { Scheme = url.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
         await socket.ConnectAsync(target, cancel);
         var framing = ChannelFraming.For(socket.SubProtocol);
-        await using var connection = new ChannelConnection(socket, framing);
+        var inbound = new List<byte> { ChannelFraming.Error };
+        if (options.Stdout is not null) inbound.Add(ChannelFraming.Stdout);
+        if (options.Stderr is not null) inbound.Add(ChannelFraming.Stderr);
+        await using var connection = new ChannelConnection(socket, framing, inbound);
         connection.Start(cancel);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);

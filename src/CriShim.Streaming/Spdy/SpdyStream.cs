@@ -22,6 +22,7 @@ public sealed class SpdyStream : AsyncDuplexStream
     private bool _remoteClosed;
     private bool _localClosed;
     private bool _localReset;
+    private volatile bool _discarding;
     private int _disposed;
     private SpdyResetStatus? _resetStatus;
 
@@ -57,6 +58,18 @@ public sealed class SpdyStream : AsyncDuplexStream
         {
             MarkLocalClosed();
         }
+    }
+
+    /// <summary>
+    /// For a stream this side only writes: the peer's data is dropped (and its window given back) instead
+    /// of buffered for a reader that never comes, which would stop the session's read loop once full.
+    /// Reading it afterwards is an error.
+    /// </summary>
+    public void DiscardIncoming()
+    {
+        _discarding = true;
+        // Also frees a read loop already waiting for room: writes to a pipe without a reader return at once.
+        _received.Reader.Complete();
     }
 
     /// <summary>Sends this side's FIN; the peer reads end of stream. Idempotent.</summary>
@@ -180,7 +193,11 @@ public sealed class SpdyStream : AsyncDuplexStream
         {
             return;
         }
-        if (!data.IsEmpty)
+        if (_discarding)
+        {
+            await AcknowledgeAsync(data.Length);
+        }
+        else if (!data.IsEmpty)
         {
             await _received.Writer.WriteAsync(data, _session.Stopping);
         }

@@ -6,21 +6,31 @@ namespace CriShim.Streaming.WebSockets;
 
 /// <summary>
 /// A WebSocket carrying Kubernetes channels, either end: a receive loop sorts messages into one
-/// readable stream per channel (ending at the peer's close signal or the socket's close); writes
-/// become channel messages, one at a time.
+/// readable stream per channel this side reads (ending at the peer's close signal or the socket's
+/// close); writes become channel messages, one at a time. Messages for channels this side does not
+/// read are dropped: buffered, nobody would take them and the loop would stop, blind to the peer going.
 /// </summary>
 public sealed class ChannelConnection : IAsyncDisposable
 {
     private const int MaxMessage = 32 * 1024;
+
+    /// <summary>A longer message (of fragments never ending) is refused: it would be held in memory whole.</summary>
+    public const int MaxIncomingMessage = 1 << 20;
+
     private readonly WebSocket _socket;
-    private readonly Pipe[] _incoming = Enumerable.Range(0, 5).Select(_ => new Pipe(new PipeOptions(useSynchronizationContext: false))).ToArray();
+    private readonly Pipe?[] _incoming = new Pipe?[5];
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private Task _receiveLoop = Task.CompletedTask;
 
-    public ChannelConnection(WebSocket socket, ChannelFraming framing)
+    /// <param name="inbound">The channels this side reads.</param>
+    public ChannelConnection(WebSocket socket, ChannelFraming framing, IEnumerable<byte> inbound)
     {
         _socket = socket;
         Framing = framing;
+        foreach (var channel in inbound)
+        {
+            _incoming[channel] = new Pipe(new PipeOptions(useSynchronizationContext: false));
+        }
     }
 
     public ChannelFraming Framing { get; }
@@ -80,7 +90,7 @@ public sealed class ChannelConnection : IAsyncDisposable
 
     internal async ValueTask<int> ReadAsync(byte channel, Memory<byte> buffer, CancellationToken cancel)
     {
-        var reader = _incoming[channel].Reader;
+        var reader = (_incoming[channel] ?? throw new InvalidOperationException($"channel {channel} was not declared inbound")).Reader;
         var result = await reader.ReadAsync(cancel);
         var n = (int)Math.Min(buffer.Length, result.Buffer.Length);
         result.Buffer.Slice(0, n).CopyTo(buffer.Span);
@@ -115,17 +125,21 @@ public sealed class ChannelConnection : IAsyncDisposable
                     break;
                 }
                 message.Write(buffer, 0, result.Count);
+                if (message.Length > MaxIncomingMessage)
+                {
+                    throw new WebSocketException(WebSocketError.Faulted, $"a message of over {MaxIncomingMessage} bytes");
+                }
                 if (!result.EndOfMessage)
                 {
                     continue;
                 }
                 var decoded = Framing.Decode(message.GetBuffer().AsSpan(0, (int)message.Length));
                 message.SetLength(0);
-                if (decoded is null || decoded.Channel >= _incoming.Length)
+                if (decoded is null || decoded.Channel >= _incoming.Length || _incoming[decoded.Channel] is not { } pipe)
                 {
                     continue;
                 }
-                var writer = _incoming[decoded.Channel].Writer;
+                var writer = pipe.Writer;
                 if (decoded.Close)
                 {
                     await writer.CompleteAsync();
@@ -138,7 +152,7 @@ public sealed class ChannelConnection : IAsyncDisposable
         }
         finally
         {
-            foreach (var pipe in _incoming)
+            foreach (var pipe in _incoming.OfType<Pipe>())
             {
                 await pipe.Writer.CompleteAsync();
             }

@@ -16,6 +16,23 @@ internal sealed class InProcessContainerStreaming : IContainerStreaming
 {
     public ConcurrentQueue<TerminalSize> Sizes { get; } = new();
 
+    /// <summary>Completes when a <c>hang</c> or <c>flood</c> command runs.</summary>
+    public TaskCompletionSource Hanging { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a <c>hang</c> command was cancelled (the server saw the client go).</summary>
+    public TaskCompletionSource HangCancelled { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when a <c>flood</c> command ended, however.</summary>
+    public TaskCompletionSource ExecEnded { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>For the next command.</summary>
+    public void Reset()
+    {
+        Hanging = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        HangCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        ExecEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     public string CheckExec(ExecRequest request) => Check(request.ContainerId);
 
     public string CheckAttach(AttachRequest request) => Check(request.ContainerId);
@@ -41,6 +58,32 @@ internal sealed class InProcessContainerStreaming : IContainerStreaming
                 for (var i = 0; i < int.Parse(count, System.Globalization.CultureInfo.InvariantCulture); i++)
                 {
                     Sizes.Enqueue(await streams.Resize!.ReadAsync(cancel));
+                }
+                return 0;
+            case ["flood"]:
+                // Output until writing fails, as a process's output relay does when the client is gone.
+                var chunk = new byte[32 * 1024];
+                Hanging.TrySetResult();
+                try
+                {
+                    while (true)
+                    {
+                        await streams.Stdout!.WriteAsync(chunk, cancel);
+                    }
+                }
+                finally
+                {
+                    ExecEnded.TrySetResult();
+                }
+            case ["hang"]:
+                Hanging.TrySetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancel);
+                }
+                finally
+                {
+                    HangCancelled.TrySetResult();
                 }
                 return 0;
             default:

@@ -10,6 +10,7 @@ using CriShim.Runtime.Errors;
 using CriShim.Runtime.Streaming;
 using CriShim.Streaming.Client;
 using CriShim.Streaming.RemoteCommand;
+using CriShim.Streaming.Spdy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ namespace CriShim.Api.Tests.Streaming;
 public sealed class StreamingServerTests : IAsyncLifetime
 {
     private readonly InProcessContainerStreaming _runtime = new();
+    private readonly CapturedLog _log = new();
     private WebApplication _app = null!;
     private StreamingRequests _requests = null!;
 
@@ -27,6 +29,7 @@ public sealed class StreamingServerTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(_log);
         builder.AddCriShimStreaming(new DaemonConfig { StreamAddress = "127.0.0.1:0" });
         builder.Services.AddSingleton<IContainerStreaming>(_runtime);
         builder.Services.AddSingleton(new StreamTokens(TimeProvider.System, TimeSpan.FromSeconds(2)));
@@ -251,6 +254,206 @@ public sealed class StreamingServerTests : IAsyncLifetime
         Assert.Contains($"error forwarding port {port} to pod p1", error);
         Assert.Contains("127.0.0.1", error);
         Assert.Equal(0, await connection.Data.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false));
+    }
+
+    [Fact]
+    public async Task A_spdy_client_that_drops_its_connection_mid_exec_cancels_the_command()
+    {
+        using (var client = await RawSpdyConnection.ConnectAsync(Exec(["hang"])))
+        {
+            await client.OpenAsync(1, StreamTypes.Error);
+            await client.OpenAsync(3, StreamTypes.Stdout);
+            await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_websocket_client_that_drops_its_connection_mid_exec_cancels_the_command()
+    {
+        using var socket = await HangingWebSocketAsync();
+        socket.Abort();
+        await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_client_that_drops_its_connection_while_output_flows_is_no_error_in_the_log(bool webSocket)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            _runtime.Reset();
+            var url = Exec(["flood"]);
+            if (webSocket)
+            {
+                using var socket = new ClientWebSocket();
+                await socket.ConnectAsync(new UriBuilder(url) { Scheme = "ws" }.Uri, default);
+                await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                await socket.ReceiveAsync(new byte[1024], default);
+                socket.Abort();
+            }
+            else
+            {
+                using var client = await RawSpdyConnection.ConnectAsync(url);
+                await client.OpenAsync(1, StreamTypes.Error);
+                await client.OpenAsync(3, StreamTypes.Stdout);
+                await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+                await client.Stream.ReadAtLeastAsync(new byte[64 * 1024], 64 * 1024);
+            }
+            await _runtime.ExecEnded.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        // The server's handler runs on a little after the runtime returned.
+        await Task.Delay(500);
+        Assert.Empty(_log.Entries);
+    }
+
+    [Fact]
+    public async Task Data_a_spdy_client_sends_on_streams_the_server_only_writes_does_not_hide_the_client_going()
+    {
+        using (var client = await RawSpdyConnection.ConnectAsync(Exec(["hang"])))
+        {
+            await client.OpenAsync(1, StreamTypes.Error);
+            await client.OpenAsync(3, StreamTypes.Stdout);
+            await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            // 1.5 MB ignoring windows, as Go's spdystream may: more than a stream buffers for a reader.
+            var chunk = new byte[32 * 1024];
+            for (var i = 0; i < 48; i++)
+            {
+                await client.SendAsync(new DataFrame(3, false, chunk));
+            }
+            // A clean end of the connection (FIN), which the server sees only if it reads to it.
+            client.Stream.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+            await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public async Task Data_a_websocket_client_sends_on_channels_the_server_does_not_read_does_not_hide_the_client_going(byte channel)
+    {
+        using var socket = await HangingWebSocketAsync();
+        var message = new byte[16 * 1024];
+        message[0] = channel;
+        for (var i = 0; i < 20; i++)
+        {
+            await socket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, default).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        socket.Abort();
+        await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_websocket_message_that_is_not_base64_ends_that_session_and_the_next_exec_works()
+    {
+        using (var socket = new ClientWebSocket())
+        {
+            socket.Options.AddSubProtocol(StreamProtocols.V4Base64);
+            await socket.ConnectAsync(new UriBuilder(Exec(["hang"])) { Scheme = "ws" }.Uri, default);
+            await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await socket.SendAsync("0!!not base64!!"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, default);
+            await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        var stdout = new MemoryStream();
+        Assert.Equal(0, await RunAsync(Exec(["echo", "after"]), new RemoteCommandOptions { Stdout = stdout, UseWebSocket = true }));
+        Assert.Equal("after\n", Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_websocket_message_that_never_ends_is_refused_before_it_fills_the_memory()
+    {
+        using var socket = await HangingWebSocketAsync();
+        var fragment = new byte[64 * 1024];
+        try
+        {
+            for (var i = 0; i < 64 && !_runtime.HangCancelled.Task.IsCompleted; i++)
+            {
+                await socket.SendAsync(fragment, WebSocketMessageType.Binary, endOfMessage: false, default).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            // The server dropped the connection while we were still sending.
+        }
+        await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Theory]
+    [InlineData("a control frame of SPDY version 2")]
+    [InlineData("a RST_STREAM of the wrong length")]
+    [InlineData("a SETTINGS frame too short for its entries")]
+    [InlineData("a header block that is not zlib")]
+    [InlineData("a header block inflating to 4 MB")]
+    public async Task Garbage_after_the_spdy_upgrade_ends_that_session_and_the_next_exec_works(string garbage)
+    {
+        using (var client = await RawSpdyConnection.ConnectAsync(Exec(["hang"])))
+        {
+            await client.OpenAsync(1, StreamTypes.Error);
+            await client.OpenAsync(3, StreamTypes.Stdout);
+            await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            if (garbage == "a header block inflating to 4 MB")
+            {
+                // Through the connection's own compression context, so only the size is wrong.
+                await client.SendAsync(new HeadersFrame(1, false, new SpdyHeaders().With("x", new string('\0', 4 << 20))));
+            }
+            else
+            {
+                byte[] notZlib = [.. Enumerable.Repeat((byte)0xFF, 64)];
+                await client.SendAsync(garbage switch
+                {
+                    "a control frame of SPDY version 2" => [0x80, 0x02, 0x00, 0x06, 0, 0, 0, 4, 0, 0, 0, 1],
+                    "a RST_STREAM of the wrong length" => [0x80, 0x03, 0x00, 0x03, 0, 0, 0, 2, 0, 0],
+                    "a SETTINGS frame too short for its entries" => [0x80, 0x03, 0x00, 0x04, 0, 0, 0, 4, 0, 0, 0, 9],
+                    _ => [0x80, 0x03, 0x00, 0x01, 0, 0, 0, 10 + 64, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, .. notZlib],
+                });
+            }
+            Assert.True(await client.ClosedByServerWithinAsync(TimeSpan.FromSeconds(10)), "the server kept the session open");
+        }
+        await _runtime.HangCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var stdout = new MemoryStream();
+        Assert.Equal(0, await RunAsync(Exec(["echo", "after"]), new RemoteCommandOptions { Stdout = stdout }));
+        Assert.Equal("after\n", Encoding.UTF8.GetString(stdout.ToArray()));
+    }
+
+    [Fact]
+    public async Task Streams_a_spdy_client_opens_beyond_its_set_are_refused()
+    {
+        using var client = await RawSpdyConnection.ConnectAsync(Exec(["hang"]));
+        await client.OpenAsync(1, StreamTypes.Error);
+        await client.OpenAsync(3, StreamTypes.Stdout);
+        await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.OpenAsync(5, StreamTypes.Stdin);
+        using var reader = new SpdyFrameReader(client.Stream);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        SpdyFrame? frame;
+        while ((frame = await reader.ReadAsync(deadline.Token)) is not RstStreamFrame { StreamId: 5 })
+        {
+            Assert.NotNull(frame);
+        }
+        Assert.Equal(SpdyResetStatus.RefusedStream, ((RstStreamFrame)frame).Status);
+    }
+
+    [Fact]
+    public async Task A_spdy_client_that_never_opens_its_streams_is_dropped_at_the_stream_creation_timeout()
+    {
+        _app.Services.GetRequiredService<SpdyRemoteCommandHandler>().StreamCreationTimeout = TimeSpan.FromSeconds(1);
+        using var client = await RawSpdyConnection.ConnectAsync(Exec(["hang"]));
+        await client.OpenAsync(1, StreamTypes.Error);
+        Assert.True(await client.ClosedByServerWithinAsync(TimeSpan.FromSeconds(10)), "the server kept waiting for the stdout stream");
+        Assert.False(_runtime.Hanging.Task.IsCompleted);
+    }
+
+    private async Task<ClientWebSocket> HangingWebSocketAsync()
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol(StreamProtocols.V5);
+        await socket.ConnectAsync(new UriBuilder(Exec(["hang"])) { Scheme = "ws" }.Uri, default);
+        await _runtime.Hanging.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return socket;
     }
 
     private string Exec(string[] command)
