@@ -82,8 +82,11 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
         where T : class
     {
         using var process = Start(mode, specFile);
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Process.Dispose leaves redirected streams open once they were read (until a GC finalizes them).
+        using var stdoutPipe = process.StandardOutput;
+        using var stderrPipe = process.StandardError;
+        var stdout = stdoutPipe.ReadToEndAsync(CancellationToken.None);
+        var stderr = stderrPipe.ReadToEndAsync(CancellationToken.None);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeout is { } limit)
         {

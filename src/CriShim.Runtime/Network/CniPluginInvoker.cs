@@ -114,8 +114,11 @@ public sealed class CniPluginInvoker(IReadOnlyList<string> binDirs, TimeSpan tim
         {
             throw new CniPluginException(type, command, null, $"cannot run {path}: {e.Message}");
         }
-        var stdoutTask = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderrTask = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        // Process.Dispose leaves redirected streams open once they were read (until a GC finalizes them).
+        using var stdoutPipe = process.StandardOutput;
+        using var stderrPipe = process.StandardError;
+        var stdoutTask = stdoutPipe.ReadToEndAsync(CancellationToken.None);
+        var stderrTask = stderrPipe.ReadToEndAsync(CancellationToken.None);
         try
         {
             await process.StandardInput.WriteAsync(stdin);

@@ -30,8 +30,11 @@ public sealed class PauseLauncher(RuntimeHelperBinary helper)
             UseShellExecute = false,
         };
         using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        // Process.Dispose leaves redirected streams open once they were read (until a GC finalizes them).
+        using var stdoutPipe = process.StandardOutput;
+        using var stderrPipe = process.StandardError;
+        var stdout = stdoutPipe.ReadToEndAsync();
+        var stderr = stderrPipe.ReadToEndAsync();
         // Not cancellable: once started, the pid must be known so the caller's undo can stop pause.
         using var timeout = new CancellationTokenSource(Timeout);
         try
