@@ -56,7 +56,7 @@ public static class SeccompProfileSelector
     private static SeccompSpec? Load(SecurityProfile? profile, IReadOnlyCollection<string> capabilities, SeccompHost host) => profile?.ProfileType switch
     {
         null => null,
-        ProfileType.RuntimeDefault => SeccompProfileEvaluator.Evaluate(RuntimeDefaultSeccompProfile.Profile, capabilities, host),
+        ProfileType.RuntimeDefault => RuntimeDefaultSeccompProfile.For(capabilities, host),
         ProfileType.Localhost => SeccompProfileEvaluator.Evaluate(ReadLocalhost(profile.LocalhostRef, host), capabilities, host),
         var type => throw new InvalidArgumentException($"seccomp profile type {type} is not known"),
     };

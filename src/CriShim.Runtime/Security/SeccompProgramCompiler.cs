@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CriShim.Native;
 using CriShim.Native.Protocol;
 using CriShim.Runtime.Errors;
@@ -10,16 +11,27 @@ namespace CriShim.Runtime.Security;
 /// </summary>
 public static class SeccompProgramCompiler
 {
+    /// <summary>
+    /// Programs by the very spec they came from: the default profile's specs are reused (see
+    /// <see cref="RuntimeDefaultSeccompProfile.For"/>), so the filter most pods run is compiled once, not at every
+    /// container and pod start; a Localhost file's spec is new each time and takes its entry with it.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SeccompSpec, SeccompProgram> Compiled = new();
+
     public static SeccompProgram? Compile(SeccompSpec? spec)
     {
         if (spec is null)
         {
             return null;
         }
+        if (Compiled.TryGetValue(spec, out var known))
+        {
+            return known;
+        }
         try
         {
             using var filter = SeccompFilter.Compile(spec);
-            return filter.Export();
+            return Compiled.GetValue(spec, _ => filter.Export());
         }
         catch (Exception e) when (e is ArgumentException or ErrnoException)
         {
