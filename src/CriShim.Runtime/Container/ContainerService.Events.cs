@@ -78,6 +78,11 @@ public sealed partial class ContainerService
     /// </summary>
     private void Publish(ContainerRecord record, ContainerEventType type)
     {
+        // Without a subscriber (no evented PLEG) the statuses would be built on every start and stop for nobody.
+        if (events.SubscriberCount == 0)
+        {
+            return;
+        }
         lock (_eventOrder)
         {
             var containerEvent = new ContainerEventResponse

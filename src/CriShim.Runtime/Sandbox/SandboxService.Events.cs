@@ -31,6 +31,11 @@ public sealed partial class SandboxService
     /// </summary>
     private void Publish(string sandboxId, ContainerEventType type)
     {
+        // Without a subscriber (no evented PLEG) the statuses would be built on every pod start and stop for nobody.
+        if (events.SubscriberCount == 0)
+        {
+            return;
+        }
         var sandboxEvent = new ContainerEventResponse
         {
             ContainerId = sandboxId,
