@@ -9,7 +9,8 @@ internal sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
     public string CgroupParent => config.Linux.CgroupParent;
     public string LogDirectory => config.LogDirectory;
 
-    public static async Task<Pod> RunAsync(VmDaemon daemon, string name)
+    /// <summary>A pod under <c>/kubepods/burstable</c>, or under <paramref name="cgroupParentOf"/>'s answer for the uid.</summary>
+    public static async Task<Pod> RunAsync(VmDaemon daemon, string name, Func<string, string>? cgroupParentOf = null)
     {
         var uid = $"{name}-{Guid.NewGuid():N}"[..24];
         var config = new PodSandboxConfig
@@ -19,7 +20,7 @@ internal sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
             LogDirectory = Path.Combine(daemon.WorkDir, "logs", uid),
             Linux = new LinuxPodSandboxConfig
             {
-                CgroupParent = $"/kubepods/burstable/pod{uid}",
+                CgroupParent = cgroupParentOf?.Invoke(uid) ?? $"/kubepods/burstable/pod{uid}",
                 SecurityContext = new LinuxSandboxSecurityContext
                 {
                     NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Node, Pid = NamespaceMode.Container, Ipc = NamespaceMode.Pod },

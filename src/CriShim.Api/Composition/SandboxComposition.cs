@@ -9,7 +9,7 @@ public static class SandboxComposition
     /// <summary>Needs the daemon config and an <c>IPodNetwork</c>.</summary>
     public static IServiceCollection AddCriShimSandboxes(this IServiceCollection services)
     {
-        services.AddSingleton<ICgroupManager>(_ => CgroupHierarchy.Detect());
+        services.AddSingleton<ICgroupManager>(p => CgroupHierarchy.Detect(p.GetRequiredService<ILogger<ICgroupManager>>()));
         services.AddSingleton(RuntimeHelperBinary.BesideDaemon());
         services.AddSingleton<PauseLauncher>();
         services.AddSingleton<PodSandboxStore>();

@@ -5,6 +5,9 @@ namespace CriShim.Runtime.Cgroups;
 /// <summary>Reading and writing cgroup interface files, shared by both versions.</summary>
 internal static class CgroupFiles
 {
+    /// <summary>ENODEV: .NET's IOException carries the raw errno for the codes it does not map.</summary>
+    private const int NoSuchDevice = 19;
+
     public static void Write(string directory, string file, string value)
     {
         var path = Path.Combine(directory, file);
@@ -23,11 +26,15 @@ internal static class CgroupFiles
     public static IReadOnlyList<int> Pids(string directory)
     {
         var procs = Path.Combine(directory, "cgroup.procs");
-        if (!File.Exists(procs))
+        try
         {
+            return File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || e.HResult == NoSuchDevice)
+        {
+            // Gone, or removed between the open and the read: the kernel answers ENODEV for a cgroup that is going away.
             return [];
         }
-        return File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();
     }
 
     /// <summary>Processes listed in <c>cgroup.procs</c> of the directory and of every cgroup below it; 0 when it is gone.</summary>

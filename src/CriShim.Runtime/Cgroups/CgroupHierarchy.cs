@@ -1,6 +1,7 @@
 using CriShim.Native;
 using CriShim.Runtime.Cgroups.V1;
 using CriShim.Runtime.Cgroups.V2;
+using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Cgroups;
 
@@ -12,4 +13,15 @@ public static class CgroupHierarchy
 
     public static ICgroupManager Detect(string root = DefaultRoot) =>
         Mounts.FileSystemType(root) == Cgroup2SuperMagic ? new CgroupV2Manager(root) : new CgroupV1Manager(root);
+
+    /// <summary>Detects the hierarchy and says once which controllers the host lacks (their limits are skipped).</summary>
+    public static ICgroupManager Detect(ILogger log, string root = DefaultRoot)
+    {
+        var manager = Detect(root);
+        if (CgroupControllers.Describe(manager.Version, manager.MissingControllers) is { } missing)
+        {
+            log.LogWarning("{Missing}", missing);
+        }
+        return manager;
+    }
 }

@@ -8,6 +8,12 @@ public interface ICgroupManager
 {
     CgroupVersion Version { get; }
 
+    /// <summary>
+    /// Controllers crishim sets limits for that this host lacks (v1: not mounted; v2: not at the root);
+    /// settings for them are skipped (<see cref="CgroupControllers"/>). Logged once at start-up.
+    /// </summary>
+    IReadOnlyList<string> MissingControllers { get; }
+
     /// <summary>Creates <paramref name="path"/> and its missing ancestors; returns the ones it created, outermost first.</summary>
     IReadOnlyList<string> Create(string path);
 
@@ -18,6 +24,10 @@ public interface ICgroupManager
 
     void Join(string path, int pid);
 
+    /// <summary>
+    /// Writes the limits; those for a controller the cgroup does not have are skipped, as runc does. A value
+    /// the kernel refuses throws an <see cref="IOException"/> naming the file and the value.
+    /// </summary>
     void Apply(string path, CgroupResources resources);
 
     /// <summary>CPU, memory and swap usage of the cgroup; null when it does not exist (or vanishes while being read).</summary>

@@ -25,6 +25,8 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public CgroupVersion Version => CgroupVersion.V1;
 
+    public IReadOnlyList<string> MissingControllers => CgroupControllers.Missing(_mounts.Keys.ToHashSet());
+
     /// <summary>Distinct hierarchy directories (symlinked co-mounts resolved).</summary>
     private IEnumerable<string> Hierarchies =>
         _mounts.Values.DistinctBy(d => new DirectoryInfo(d).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d);
@@ -72,7 +74,9 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public void Apply(string path, CgroupResources resources)
     {
-        foreach (var setting in CgroupV1Settings.Map(resources))
+        // A hybrid host (hugetlb only in the cgroup2 at /sys/fs/cgroup/unified) has no hierarchy for some limits.
+        var (write, _) = CgroupControllers.Split(CgroupV1Settings.Map(resources), _mounts.Keys.ToHashSet());
+        foreach (var setting in write)
         {
             Write(path, setting);
         }
@@ -108,6 +112,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
     }
 
+    /// <summary>Device rules (<see cref="RestrictDevices"/>) are a boundary, not a limit: no devices hierarchy is an error.</summary>
     private void Write(string path, CgroupSetting setting)
     {
         if (!_mounts.TryGetValue(setting.Controller, out var mount))

@@ -9,6 +9,9 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
 
     public CgroupVersion Version => CgroupVersion.V2;
 
+    public IReadOnlyList<string> MissingControllers =>
+        CgroupControllers.Missing(CgroupControllers.ParseList(CgroupFiles.Read(root, "cgroup.controllers")));
+
     public IReadOnlyList<string> Create(string path)
     {
         var created = new List<string>();
@@ -37,7 +40,11 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
     public void Apply(string path, CgroupResources resources)
     {
         var directory = CgroupPath.In(root, path);
-        foreach (var setting in CgroupV2Settings.Map(resources))
+        // A cgroup's cgroup.controllers lists exactly what its parent's cgroup.subtree_control enables
+        // (Create enabled every wanted one the parent had).
+        var (write, _) = CgroupControllers.Split(CgroupV2Settings.Map(resources),
+            CgroupControllers.ParseList(CgroupFiles.Read(directory, "cgroup.controllers")));
+        foreach (var setting in write)
         {
             CgroupFiles.Write(directory, setting.File, setting.Value);
         }

@@ -11,7 +11,7 @@ public static class CgroupV2Settings
     public static IReadOnlyList<CgroupSetting> Map(CgroupResources r)
     {
         var settings = new List<CgroupSetting>();
-        void Add(string file, string value) => settings.Add(new CgroupSetting("", file, value));
+        void Add(string file, string value) => settings.Add(new CgroupSetting(CgroupControllers.OfV2File(file), file, value));
 
         if (r.CpuShares > 0)
         {
@@ -51,7 +51,8 @@ public static class CgroupV2Settings
             {
                 throw new InvalidArgumentException($"unified cgroup key '{file}' is not a cgroup file name");
             }
-            Add(file, value);
+            // Asked for by file name: written whatever the cgroup has, so a missing controller fails loudly.
+            settings.Add(new CgroupSetting("", file, value));
         }
         return settings;
     }
