@@ -5,8 +5,9 @@ cd "$(dirname "$0")/../.."
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
-# CriShim.VmTests is not an xunit project: it runs inside the VM below.
-projects=(tests/*/*.Tests.csproj native-tests/CriShim.NativeTests/*.csproj)
+# CriShim.VmTests is not an xunit project: it runs inside the VM below. CriShim.KubeletTests runs a real
+# kubelet (KUBELET, PATH or ../shared/tools/bin/kubelet) on crishim; without one its tests are skipped.
+projects=(tests/*/*.Tests.csproj native-tests/CriShim.NativeTests/*.csproj native-tests/CriShim.KubeletTests/*.csproj)
 status=0
 for project in "${projects[@]}"; do
   name=$(basename "$project" .csproj)

@@ -56,6 +56,15 @@ public sealed class DaemonProcess : IAsyncDisposable
         return daemon;
     }
 
+    /// <summary>In a work dir of the caller's (a fixed one lets a later run find what an interrupted one left).</summary>
+    public static async Task<DaemonProcess> StartInAsync(string workDir, params string[] extraArgs)
+    {
+        Directory.CreateDirectory(workDir);
+        var daemon = new DaemonProcess(workDir, extraArgs);
+        await daemon.StartAsync();
+        return daemon;
+    }
+
     public IReadOnlyList<string> Arguments =>
     [
         "--config", ConfigFile,

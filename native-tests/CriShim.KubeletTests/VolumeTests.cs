@@ -1,0 +1,35 @@
+using CriShim.KubeletTests.Infrastructure;
+
+namespace CriShim.KubeletTests;
+
+/// <summary>Volumes the kubelet prepares (emptyDir, downward API on tmpfs) and the env it computes.</summary>
+[Collection("kubelet")]
+public sealed class VolumeTests(KubeletNode node)
+{
+    [KubeletFact]
+    public async Task An_empty_dir_is_shared_with_a_sidecar()
+    {
+        await node.WaitRunningAsync("emptydir");
+
+        await node.WaitLogAsync("emptydir", "sidecar", $"written-by-{KubeletNode.PodName("emptydir")}-writer");
+    }
+
+    [KubeletFact]
+    public async Task The_downward_api_fills_a_volume_and_the_environment()
+    {
+        var pod = await node.WaitRunningAsync("downward");
+
+        var log = await node.WaitLogAsync("downward", "app", "mount:");
+        Assert.Contains($"DW_POD_NAME={KubeletNode.PodName("downward")}\n", log);
+        Assert.Contains("DW_NAMESPACE=default\n", log);
+        Assert.Contains($"DW_NODE={KubeletNode.NodeName}\n", log);
+        Assert.Contains($"DW_POD_IP={pod.PodIp}\n", log);
+        Assert.Contains("DW_MEMORY_MI=48\n", log);
+        Assert.Contains("app=\"downward\"", log);
+        Assert.Contains("suite=\"crishim\"", log);
+        Assert.Contains($"name: {KubeletNode.PodName("downward")}\n", log);
+        Assert.Contains("cpu: 250\n", log);
+        // The kubelet mounts it as a tmpfs in its own mount namespace; the shared root dir brings it to the container.
+        Assert.Contains("mount: tmpfs\n", log);
+    }
+}
