@@ -4,6 +4,7 @@ using CriShim.Native;
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
@@ -43,6 +44,7 @@ public sealed partial class ContainerService
         await using var undo = new CleanupStack(log);
         undo.Push("release the container name", () => store.ReleaseName(sandbox.Id, metadata.Name, metadata.Attempt, id));
         using var held = await _locks.LockAsync(id, CancellationToken.None);
+        FaultPoint.Reach("create-container.start");
 
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
@@ -57,6 +59,7 @@ public sealed partial class ContainerService
         var state = StateOf(id);
         undo.Push("remove the state dir", () => Directory.Delete(state.Path, recursive: true));
         Directory.CreateDirectory(state.Path);
+        FaultPoint.Reach("create-container.after-dirs");
 
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
         undo.Push("remove the cgroup", () => cgroups.Remove(cgroupPath));
@@ -64,6 +67,7 @@ public sealed partial class ContainerService
         cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
         var resources = config.Linux?.Resources;
         ApplyResources(cgroupPath, resources);
+        FaultPoint.Reach("create-container.after-cgroup");
 
         var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
             ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
@@ -71,6 +75,7 @@ public sealed partial class ContainerService
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
         AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
 
+        FaultPoint.Reach("create-container.before-record");
         store.Add(
             new ContainerRecord
             {

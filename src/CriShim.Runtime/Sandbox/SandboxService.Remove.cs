@@ -1,5 +1,6 @@
 using CriShim.Native;
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Daemon;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Sandbox;
@@ -20,15 +21,19 @@ public sealed partial class SandboxService
         }
         await StopLockedAsync(record, cancel);
         await containers.RemoveAllAsync(record.Id, cancel);
+        FaultPoint.Reach("remove-pod.after-containers");
         var directory = DirectoryOf(record.Id);
         new NamespacePins(directory.Namespaces).Remove();
         Mounts.Unmount(directory.Shm);
+        FaultPoint.Reach("remove-pod.after-pins");
         var keptParents = RemoveCgroups(record.CgroupPath, record.CreatedCgroupParents);
         HandOver(keptParents, record.Id);
+        FaultPoint.Reach("remove-pod.after-cgroups");
         if (Directory.Exists(directory.Path))
         {
             Directory.Delete(directory.Path, recursive: true);
         }
+        FaultPoint.Reach("remove-pod.before-record");
         store.Remove(record.Id);
         _cpuRates.Forget(record.Id);
         Publish(record.Id, ContainerEventType.ContainerDeletedEvent);

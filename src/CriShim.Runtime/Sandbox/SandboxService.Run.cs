@@ -3,6 +3,7 @@ using CriShim.Native;
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Network;
 using CriShim.Runtime.Security;
@@ -47,6 +48,7 @@ public sealed partial class SandboxService
         await using var undo = new CleanupStack(log);
         undo.Push("release the pod name", () => store.Names.Release(name, id));
         using var held = await _locks.LockAsync(id, CancellationToken.None);
+        FaultPoint.Reach("run-pod.start");
 
         var directory = DirectoryOf(id);
         Directory.CreateDirectory(directory.Path);
@@ -58,10 +60,12 @@ public sealed partial class SandboxService
             Mounts.Tmpfs(directory.Shm, ShmOptions);
             undo.Push("unmount /dev/shm", () => Mounts.Unmount(directory.Shm));
         }
+        FaultPoint.Reach("run-pod.after-dirs");
 
         var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
         var createdCgroups = cgroups.Create(cgroupPath);
         undo.Push("remove the cgroup", () => RemoveCgroups(cgroupPath, createdCgroups));
+        FaultPoint.Reach("run-pod.after-cgroup");
 
         var pause = await launcher.StartAsync(directory, new SandboxInitRequest
         {
@@ -72,17 +76,21 @@ public sealed partial class SandboxService
             Seccomp = seccomp,
         });
         undo.Push("stop pause", () => StopPause(pause));
+        FaultPoint.Reach("run-pod.after-pause");
 
         var pins = new NamespacePins(directory.Namespaces);
         undo.Push("unpin the namespaces", pins.Remove);
         pins.Pin(pause.Pid, namespaces);
+        FaultPoint.Reach("run-pod.after-pins");
 
         PodNetworkResult? attached = null;
         if (!hostNetwork)
         {
             attached = await network.SetUpAsync(NetworkRequest(id, pins.PathOf(NamespaceKinds.Network), config), cancel);
             undo.Push("tear down the network", () => network.TearDownAsync(id, CancellationToken.None));
+            FaultPoint.Reach("run-pod.after-cni");
         }
+        FaultPoint.Reach("run-pod.before-record");
 
         store.Add(new PodSandboxRecord
         {
