@@ -233,9 +233,9 @@ internal sealed class FaultScene : IAsyncDisposable
                 continue;
             }
             var pid = int.Parse(Path.GetFileName(proc));
-            if (ProcessIdentity.Find(pid) is null || pid == daemon)
+            if (ProcessIdentity.Find(pid) is null || pid == daemon || cmdline.Contains("/cni-wrappers/", StringComparison.Ordinal))
             {
-                continue; // a zombie about to be reaped, or the daemon itself
+                continue; // a zombie about to be reaped, the daemon itself, or the CNI wrapper that just killed it
             }
             if (cgroup.Contains(CgroupRoot, StringComparison.Ordinal) || cmdline.Contains(Daemon.WorkDir, StringComparison.Ordinal))
             {
@@ -266,7 +266,7 @@ internal sealed class FaultScene : IAsyncDisposable
             if [ "$CRISHIM_FAULT_KILL_AT" = "cni.$plugin.$CNI_COMMAND" ]; then
               echo "fault injection: SIGKILL at cni.$plugin.$CNI_COMMAND" >> "$(dirname "$0")/kills.log"
               kill -9 "$PPID"
-              sleep 5
+              sleep 1
             fi
             printf '%s\n' "$out"
             exit $code

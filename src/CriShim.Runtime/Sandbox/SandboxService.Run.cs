@@ -38,6 +38,7 @@ public sealed partial class SandboxService
         MandatoryAccessControl.CheckSandbox(linux.SecurityContext);
         var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local));
         var cgroupParent = CgroupPath.Normalize(linux.CgroupParent.Length > 0 ? linux.CgroupParent : DefaultCgroupParent);
+        CheckHostname(config.Hostname, namespaces);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = PodSandboxRecord.NameOf(metadata);
@@ -50,23 +51,38 @@ public sealed partial class SandboxService
         using var held = await _locks.LockAsync(id, CancellationToken.None);
         FaultPoint.Reach("run-pod.start");
 
+        // Intent before effect: the record names everything Run is about to acquire, so a crash at
+        // any later instant leaves something start-up recovery can roll back.
+        var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
+        var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
+        await using (await _cgroupParents.LockAsync())
+        {
+            store.Add(new PodSandboxRecord
+            {
+                Id = id,
+                ConfigJson = PodSandboxRecord.ConfigToJson(config),
+                RuntimeHandler = runtimeHandler,
+                CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+                State = PodSandboxLifecycle.Creating,
+                Namespaces = namespaces,
+                CgroupPath = cgroupPath,
+                CreatedCgroupParents = CgroupPath.Lineage(cgroupPath).SkipLast(1).Where(c => !cgroups.Exists(c)).ToList(),
+            });
+            undo.Push("roll back the half-made sandbox", () => RollBackAsync(id));
+            cgroups.Create(cgroupPath);
+        }
+        FaultPoint.Reach("run-pod.after-cgroup");
+
         var directory = DirectoryOf(id);
         Directory.CreateDirectory(directory.Path);
-        undo.Push("remove the state dir", () => Directory.Delete(directory.Path, recursive: true));
-        var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
         PodFiles.Write(directory, config, hostNetwork);
         if (namespaces.HasFlag(NamespaceKinds.Ipc))
         {
             Mounts.Tmpfs(directory.Shm, ShmOptions);
-            undo.Push("unmount /dev/shm", () => Mounts.Unmount(directory.Shm));
         }
         FaultPoint.Reach("run-pod.after-dirs");
 
-        var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
-        var createdCgroups = cgroups.Create(cgroupPath);
-        undo.Push("remove the cgroup", () => RemoveCgroups(cgroupPath, createdCgroups));
-        FaultPoint.Reach("run-pod.after-cgroup");
-
+        // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
         var pause = await launcher.StartAsync(directory, new SandboxInitRequest
         {
             Namespaces = namespaces,
@@ -75,34 +91,25 @@ public sealed partial class SandboxService
             CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
             Seccomp = seccomp,
         });
-        undo.Push("stop pause", () => StopPause(pause));
+        store.Update(id, r => r with { Pause = pause });
         FaultPoint.Reach("run-pod.after-pause");
 
         var pins = new NamespacePins(directory.Namespaces);
-        undo.Push("unpin the namespaces", pins.Remove);
         pins.Pin(pause.Pid, namespaces);
         FaultPoint.Reach("run-pod.after-pins");
 
+        // CniNetwork caches what ADD uses before it runs, so the rollback's tear-down can replay DEL.
         PodNetworkResult? attached = null;
         if (!hostNetwork)
         {
             attached = await network.SetUpAsync(NetworkRequest(id, pins.PathOf(NamespaceKinds.Network), config), cancel);
-            undo.Push("tear down the network", () => network.TearDownAsync(id, CancellationToken.None));
             FaultPoint.Reach("run-pod.after-cni");
         }
         FaultPoint.Reach("run-pod.before-record");
 
-        store.Add(new PodSandboxRecord
+        store.Update(id, r => r with
         {
-            Id = id,
-            ConfigJson = PodSandboxRecord.ConfigToJson(config),
-            RuntimeHandler = runtimeHandler,
-            CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
             State = PodSandboxLifecycle.Ready,
-            Namespaces = namespaces,
-            CgroupPath = cgroupPath,
-            CreatedCgroupParents = createdCgroups.Where(c => c != cgroupPath).ToList(),
-            Pause = pause,
             Ips = attached?.Ips ?? [],
             CniResult = attached?.RawResult,
             NetworkAttached = attached is not null,
@@ -113,6 +120,17 @@ public sealed partial class SandboxService
         log.LogInformation("pod sandbox {Id} ({Name}) is ready: pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
             id, name, pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
         return id;
+    }
+
+    /// <summary>The kernel's limit (HOST_NAME_MAX); sethostname refuses a longer name with EINVAL.</summary>
+    private const int MaxHostnameLength = 64;
+
+    private static void CheckHostname(string hostname, NamespaceKinds namespaces)
+    {
+        if (namespaces.HasFlag(NamespaceKinds.Uts) && hostname.Length > MaxHostnameLength)
+        {
+            throw new InvalidArgumentException($"hostname '{hostname}' has {hostname.Length} characters; the kernel allows at most {MaxHostnameLength}");
+        }
     }
 
     private static PodNetworkRequest NetworkRequest(string id, string netns, PodSandboxConfig config) => new(

@@ -47,7 +47,7 @@ public sealed partial class SandboxService
     /// <summary>SIGTERM, then SIGKILL after the grace; a pause that is gone already is fine.</summary>
     private static void StopPause(ProcessIdentity pause)
     {
-        if (!Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
+        if (pause.Pid <= 0 || !Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
         {
             return;
         }
