@@ -148,7 +148,7 @@ internal sealed class FaultScene : IAsyncDisposable
     public string FillRoot()
     {
         var filler = Path.Combine(Daemon.Root, "filler");
-        using var stream = new FileStream(filler, FileMode.Create, FileAccess.Write);
+        using var stream = new FileStream(filler, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         var chunk = new byte[64 * 1024];
         try
         {
