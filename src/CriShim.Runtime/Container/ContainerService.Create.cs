@@ -17,8 +17,9 @@ namespace CriShim.Runtime.Container;
 public sealed partial class ContainerService
 {
     /// <summary>
-    /// Prepares a container in a ready pod: name reservation, writable layer, cgroup with its device rules and
-    /// limits, and the execution spec; nothing runs yet (CREATED). Each step is undone if a later one fails.
+    /// Prepares a container in a ready pod: the plan, name reservation, the record (creating), writable
+    /// layer, cgroup with its device rules and limits, and the execution spec; nothing runs yet (CREATED).
+    /// On any failure <see cref="RollBackAsync"/> undoes it from the record, as start-up recovery does after a crash.
     /// </summary>
     public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
     {

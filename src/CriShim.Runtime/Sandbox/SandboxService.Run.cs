@@ -18,8 +18,9 @@ public sealed partial class SandboxService
     private const string ShmOptions = "mode=1777,size=65536k";
 
     /// <summary>
-    /// Creates the pod: name reservation, state dir and files, /dev/shm, cgroup, namespaces and pause,
-    /// pins, then the network. Each step pushes its undo; on any failure everything is undone.
+    /// Creates the pod: validation, name reservation, the record (creating), cgroup, state dir and files,
+    /// /dev/shm, namespaces and pause, pins, then the network. On any failure <see cref="RollBackAsync"/>
+    /// undoes it from the record, as start-up recovery does after a crash.
     /// </summary>
     public async Task<string> RunAsync(PodSandboxConfig config, string runtimeHandler, CancellationToken cancel)
     {
