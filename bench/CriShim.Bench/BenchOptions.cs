@@ -14,6 +14,9 @@ public sealed record BenchOptions
     /// <summary>Pods (one sleep container each) for the density measurement.</summary>
     public int DensityPods { get; init; } = 30;
 
+    /// <summary>Pod cycles for the daemon leak measurement (RSS and fds sampled along the way).</summary>
+    public int Cycles { get; init; } = 1000;
+
     /// <summary>When set, only benchmarks whose name contains this text run ("density" for the memory measurement).</summary>
     public string? Only { get; init; }
 
@@ -26,11 +29,12 @@ public sealed record BenchOptions
     public string WorkDir { get; init; } = "/tmp/crishim-bench";
 
     public const string Usage = """
-        usage: crishim-bench [--quick] [--samples N] [--pods N] [--only TEXT] [--bin-dir DIR] [--results DIR]
-          --quick      few samples, 10 listed containers, 5 density pods (under two minutes)
+        usage: crishim-bench [--quick] [--samples N] [--pods N] [--cycles N] [--only TEXT] [--bin-dir DIR] [--results DIR]
+          --quick      few samples, 10 listed containers, 5 density pods, 50 pod cycles
           --samples N  measured samples per operation (default 30; pulls: a third)
           --pods N     pods for the density measurement (default 30)
-          --only TEXT  run only the benchmarks whose name contains TEXT (e.g. "pod", "list", "density")
+          --cycles N   create/start/stop/remove pod cycles for crishim's leak measurement (default 1000)
+          --only TEXT  run only the benchmarks whose name contains TEXT (e.g. "pod", "list", "density", "cycles")
           --bin-dir    where crishim and crishim-runtime are (default: out/bin of the checkout)
           --results    where results JSON and SVG go (default: bench/results of the checkout)
         """;
@@ -48,7 +52,7 @@ public sealed record BenchOptions
             switch (args[i])
             {
                 case "--quick":
-                    options = options with { Quick = true, Warmup = 1, Samples = 5, PullSamples = 3, ListContainers = 10, DensityPods = 5 };
+                    options = options with { Quick = true, Warmup = 1, Samples = 5, PullSamples = 3, ListContainers = 10, DensityPods = 5, Cycles = 50 };
                     break;
                 case "--samples":
                     var samples = Positive(Value());
@@ -56,6 +60,9 @@ public sealed record BenchOptions
                     break;
                 case "--pods":
                     options = options with { DensityPods = Positive(Value()) };
+                    break;
+                case "--cycles":
+                    options = options with { Cycles = Positive(Value()) };
                     break;
                 case "--only":
                     options = options with { Only = Value() };

@@ -111,6 +111,13 @@ try
         density.Add(await new DensityMeasurement(options.DensityPods).RunAsync(workload, idleRss[workload.Runtime.Name], cancel));
     }
 
+    var cycles = new List<CycleSample>();
+    foreach (var workload in workloads.Where(w => w.Runtime.Name == "crishim" && options.Includes(CycleLeakMeasurement.Name)))
+    {
+        cycles.AddRange(await new CycleLeakMeasurement(options.Cycles).RunAsync(workload, cancel));
+        await workload.RemoveAllPodsAsync(cancel);
+    }
+
     var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density);
     Console.WriteLine();
     Console.Write(ResultTable.Render(report));
@@ -118,6 +125,10 @@ try
     var stem = Path.Combine(options.ResultsDir, $"bench-{started:yyyyMMdd-HHmmss}{(options.Quick ? "-quick" : "")}");
     await File.WriteAllTextAsync(stem + ".json", ResultsJson.Render(report));
     await File.WriteAllTextAsync(stem + ".svg", SvgChart.Render(report));
+    if (cycles.Count > 0)
+    {
+        await File.WriteAllTextAsync(stem + "-cycles.json", System.Text.Json.JsonSerializer.Serialize(cycles));
+    }
     foreach (var runtime in runtimes)
     {
         await File.WriteAllTextAsync($"{stem}-{runtime.Name}.log", runtime.LogTail);

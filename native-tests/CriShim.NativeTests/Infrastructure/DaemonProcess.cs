@@ -33,6 +33,9 @@ public sealed class DaemonProcess : IAsyncDisposable
     public string ConfigFile => Path.Combine(WorkDir, "crishim.toml");
     public int Pid => _process?.Id ?? throw new InvalidOperationException("daemon is not running");
 
+    /// <summary>Extra environment for the next start (the fault tests' kill point).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public RuntimeService.RuntimeServiceClient Runtime { get; private set; } = null!;
     public ImageService.ImageServiceClient Images { get; private set; } = null!;
 
@@ -47,6 +50,12 @@ public sealed class DaemonProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>A daemon in <paramref name="workDir"/> that is not started yet (the caller sets up CNI or the environment first).</summary>
+    public static Task<DaemonProcess> CreateAsync(string workDir, params string[] extraArgs) =>
+        Task.FromResult(new DaemonProcess(workDir, extraArgs));
+
+    public bool IsRunning => _process is { HasExited: false };
 
     public static async Task<DaemonProcess> StartAsync(params string[] extraArgs)
     {
@@ -93,6 +102,10 @@ public sealed class DaemonProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        foreach (var (key, value) in Environment)
+        {
+            info.Environment[key] = value;
+        }
         var process = Process.Start(info)!;
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.OutputDataReceived += (_, e) => Append(e.Data);
@@ -133,6 +146,36 @@ public sealed class DaemonProcess : IAsyncDisposable
         var code = process.ExitCode;
         process.Dispose();
         return code;
+    }
+
+    /// <summary>Waits for the daemon to end by itself (a fault point killed it); false when it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = _process ?? throw new InvalidOperationException("daemon is not running");
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        _channel?.Dispose();
+        _channel = null;
+        _process = null;
+        process.Dispose();
+        return true;
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer ends the daemon.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Tmds.Linux.LibC.kill(process.Id, Tmds.Linux.LibC.SIGKILL);
+        }
+        await WaitForExitAsync(TimeSpan.FromSeconds(20));
     }
 
     public async Task RestartAsync()

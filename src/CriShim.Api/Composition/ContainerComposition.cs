@@ -27,11 +27,7 @@ public static class ContainerComposition
     /// <summary>Settles every container's state from what its monitor recorded while the daemon was away.</summary>
     private sealed class ContainerRecovery(ContainerService containers) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            containers.RecoverAll();
-            return Task.CompletedTask;
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => containers.RecoverAllAsync();
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

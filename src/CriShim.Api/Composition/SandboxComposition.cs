@@ -18,14 +18,13 @@ public static class SandboxComposition
         return services;
     }
 
-    /// <summary>Reloads sandboxes and settles their state before the daemon serves requests.</summary>
+    /// <summary>
+    /// Rolls back sandboxes a crash left half-made, sweeps what no record names and settles the state of
+    /// the rest. Hosted services start before Kestrel listens, so no call sees a half-made pod.
+    /// </summary>
     private sealed class SandboxRecovery(SandboxService sandboxes) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            sandboxes.Recover();
-            return Task.CompletedTask;
-        }
+        public Task StartAsync(CancellationToken cancellationToken) => sandboxes.RecoverAsync();
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

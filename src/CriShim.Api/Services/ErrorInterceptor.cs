@@ -44,6 +44,7 @@ internal sealed class ErrorInterceptor(ILogger<ErrorInterceptor> log) : Intercep
             RpcException { StatusCode: StatusCode.Unimplemented } r when r.Status.Detail.Length == 0 =>
                 new Status(StatusCode.Unimplemented, $"{context.Method} is not implemented by crishim yet"),
             RpcException r => r.Status,
+            _ when DiskFull.Caused(e) => new Status(StatusCode.ResourceExhausted, $"{context.Method}: the disk is full: {e.Message}"),
             NotFoundException => new Status(StatusCode.NotFound, e.Message),
             AlreadyExistsException => new Status(StatusCode.AlreadyExists, e.Message),
             InvalidArgumentException => new Status(StatusCode.InvalidArgument, e.Message),

@@ -11,6 +11,12 @@ public sealed record ContainerRunStatus
 {
     public required string Id { get; init; }
     public ContainerState State { get; init; } = ContainerState.ContainerCreated;
+
+    /// <summary>
+    /// True from before CreateContainer acquires anything until it has finished: a container still
+    /// creating at start-up is what a crash interrupted, and is rolled back. Callers never see it.
+    /// </summary>
+    public bool Creating { get; init; }
     public long StartedAt { get; init; }
     public long FinishedAt { get; init; }
     public int ExitCode { get; init; }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CriShim.Native.Protocol;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Sandbox;
 
 namespace CriShim.Runtime.Container;
@@ -87,6 +88,7 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
         using var stderrPipe = process.StandardError;
         var stdout = stdoutPipe.ReadToEndAsync(CancellationToken.None);
         var stderr = stderrPipe.ReadToEndAsync(CancellationToken.None);
+        FaultPoint.Reach($"helper.{mode}");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         if (timeout is { } limit)
         {

@@ -4,6 +4,7 @@ using CriShim.Native;
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
@@ -16,8 +17,9 @@ namespace CriShim.Runtime.Container;
 public sealed partial class ContainerService
 {
     /// <summary>
-    /// Prepares a container in a ready pod: name reservation, writable layer, cgroup with its device rules and
-    /// limits, and the execution spec; nothing runs yet (CREATED). Each step is undone if a later one fails.
+    /// Prepares a container in a ready pod: the plan, name reservation, the record (creating), writable
+    /// layer, cgroup with its device rules and limits, and the execution spec; nothing runs yet (CREATED).
+    /// On any failure <see cref="RollBackAsync"/> undoes it from the record, as start-up recovery does after a crash.
     /// </summary>
     public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
     {
@@ -43,34 +45,25 @@ public sealed partial class ContainerService
         await using var undo = new CleanupStack(log);
         undo.Push("release the container name", () => store.ReleaseName(sandbox.Id, metadata.Name, metadata.Attempt, id));
         using var held = await _locks.LockAsync(id, CancellationToken.None);
+        FaultPoint.Reach("create-container.start");
 
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
         var mounts = ContainerMountResolver.ResolveMounts(config.Mounts);
         var devices = ContainerMountResolver.ResolveDevices(config.Devices);
-
         var directory = store.DirectoryOf(id);
-        undo.Push("remove the writable layer", () => Directory.Delete(directory.Path, recursive: true));
-        Directory.CreateDirectory(directory.Upper);
-        Directory.CreateDirectory(directory.Work);
-        Directory.CreateDirectory(directory.Rootfs);
         var state = StateOf(id);
-        undo.Push("remove the state dir", () => Directory.Delete(state.Path, recursive: true));
-        Directory.CreateDirectory(state.Path);
-
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
-        undo.Push("remove the cgroup", () => cgroups.Remove(cgroupPath));
-        cgroups.Create(cgroupPath);
-        cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
-        var resources = config.Linux?.Resources;
-        ApplyResources(cgroupPath, resources);
-
         var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
             ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
             : "";
+        // The pure planner first: a request it refuses has acquired nothing.
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
-        AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
+        CheckWorkingDirectory(spec.Process.WorkingDirectory, layers, mounts);
+        var resources = config.Linux?.Resources;
 
+        // Intent before effect: the record names the directories and the cgroup before they exist, so
+        // a crash at any later instant leaves something start-up recovery can roll back.
         store.Add(
             new ContainerRecord
             {
@@ -93,8 +86,25 @@ public sealed partial class ContainerService
             new ContainerRunStatus
             {
                 Id = id,
+                Creating = true,
                 ResourcesJson = resources is null ? "" : JsonFormatter.Default.Format(resources),
             });
+        undo.Push("roll back the half-made container", () => RollBackAsync(id));
+
+        Directory.CreateDirectory(directory.Upper);
+        Directory.CreateDirectory(directory.Work);
+        Directory.CreateDirectory(directory.Rootfs);
+        Directory.CreateDirectory(state.Path);
+        FaultPoint.Reach("create-container.after-dirs");
+
+        cgroups.Create(cgroupPath);
+        cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
+        ApplyResources(cgroupPath, resources);
+        FaultPoint.Reach("create-container.after-cgroup");
+
+        AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
+        FaultPoint.Reach("create-container.before-record");
+        store.Update(id, s => s with { Creating = false });
         undo.Commit();
         Publish(store.Get(id).Record, ContainerEventType.ContainerCreatedEvent);
         log.LogInformation("container {Id} ({Name}, attempt {Attempt}) created in pod {Sandbox} from image {Image}: {Args}",
@@ -139,6 +149,19 @@ public sealed partial class ContainerService
         };
     }
 
+    /// <summary>A working directory that the image has as a file (and no mount covers) could never be entered: chdir fails with ENOTDIR.</summary>
+    private static void CheckWorkingDirectory(string workingDirectory, IReadOnlyList<string> layers, IReadOnlyList<ContainerMount> mounts)
+    {
+        if (mounts.Any(m => workingDirectory == m.ContainerPath || workingDirectory.StartsWith(m.ContainerPath.TrimEnd('/') + "/", StringComparison.Ordinal)))
+        {
+            return;
+        }
+        if (new ImageLayerView(layers).Resolve(workingDirectory) is { } hostPath && FileSystem.KindOf(hostPath) is { } kind && kind != UnixFileKind.Directory)
+        {
+            throw new InvalidArgumentException($"working directory '{workingDirectory}' is a {kind.ToString().ToLowerInvariant()} in the image, not a directory");
+        }
+    }
+
     /// <summary>For PID mode TARGET: the PID namespace of a running container of the same pod.</summary>
     private string? TargetPidNamespace(ContainerConfig config, string sandboxId)
     {
@@ -155,11 +178,14 @@ public sealed partial class ContainerService
         return $"/proc/{target.Status.Pid}/ns/pid";
     }
 
-    /// <summary>The memory controller's OOM counter next to one of the cgroup's procs files: v2 memory.events, v1 memory.oom_control.</summary>
+    /// <summary>
+    /// The memory controller's OOM counter next to one of the cgroup's procs files: v2 memory.events, v1
+    /// memory.oom_control. Planned before the cgroup exists, so the parent (which has the same files) says which.
+    /// </summary>
     private static string? OomKillCounterFile(IReadOnlyList<string> procsFiles) =>
         procsFiles.Select(Path.GetDirectoryName)
             .SelectMany(d => new[] { Path.Combine(d!, "memory.events"), Path.Combine(d!, "memory.oom_control") })
-            .FirstOrDefault(File.Exists);
+            .FirstOrDefault(f => File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(f)!)!, Path.GetFileName(f))));
 
     /// <summary>Containers get cgroups beside their pod's (pause) cgroup, under the pod's cgroup parent.</summary>
     private static string CgroupParentOf(PodSandboxRecord sandbox) =>

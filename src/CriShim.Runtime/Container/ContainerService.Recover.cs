@@ -14,11 +14,17 @@ public sealed partial class ContainerService
     public const int StartErrorExitCode = 128;
 
     /// <summary>
-    /// At daemon start-up: reconciles every stored container with what its monitor recorded while the
-    /// daemon was away (still running, exited with a code, or gone without a trace).
+    /// At daemon start-up, before the socket serves: rolls back every container a crash left creating,
+    /// sweeps what no record names, and reconciles every stored container with what its monitor recorded
+    /// while the daemon was away (still running, exited with a code, or gone without a trace).
     /// </summary>
-    public void RecoverAll()
+    public async Task RecoverAllAsync()
     {
+        foreach (var creating in store.Creating)
+        {
+            await RollBackAsync(creating.Id);
+        }
+        SweepOrphans();
         foreach (var container in store.All)
         {
             try

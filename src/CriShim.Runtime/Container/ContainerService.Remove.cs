@@ -1,4 +1,5 @@
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Daemon;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
@@ -25,6 +26,7 @@ public sealed partial class ContainerService
         // Also for CREATED and half-started containers: nothing may be left in the cgroup.
         await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
         cgroups.Remove(container.Record.CgroupPath);
+        FaultPoint.Reach("remove-container.after-cgroup");
         DeleteDirectory(StateOf(container.Id).Path);
         DeleteDirectory(store.DirectoryOf(container.Id).Path);
         store.Remove(container.Id);

@@ -1,5 +1,6 @@
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Sandbox;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,7 @@ public sealed partial class ContainerService
         }
         var state = StateOf(container.Id);
         Directory.CreateDirectory(state.Path);
+        FaultPoint.Reach("start-container.start");
 
         ContainerStartResult result;
         try
@@ -45,6 +47,7 @@ public sealed partial class ContainerService
             store.Update(container.Id, s => s with { State = ContainerState.ContainerUnknown, Message = e.Message });
             throw;
         }
+        FaultPoint.Reach("start-container.after-helper");
         if (result.Error is { } error)
         {
             UpdateState(container, s => s with

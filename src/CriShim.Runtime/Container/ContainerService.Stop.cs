@@ -1,5 +1,6 @@
 using CriShim.Native;
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Daemon;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
@@ -31,6 +32,7 @@ public sealed partial class ContainerService
             return;
         }
         store.Update(container.Id, s => s with { StopRequested = true });
+        FaultPoint.Reach("stop-container.after-intent");
         var status = container.Status;
         var process = new ProcessIdentity(status.Pid, status.PidStartTime);
         if (grace > TimeSpan.Zero && status.Pid > 0 && Processes.Signal(process, container.Record.StopSignal))
@@ -40,6 +42,7 @@ public sealed partial class ContainerService
         }
         // Whatever is left (children, a process that ignored the signal) goes with the whole cgroup.
         await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
+        FaultPoint.Reach("stop-container.after-kill");
         if (status.MonitorPid > 0)
         {
             var monitor = new ProcessIdentity(status.MonitorPid, status.MonitorStartTime);

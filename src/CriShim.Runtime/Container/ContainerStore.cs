@@ -51,11 +51,23 @@ public sealed class ContainerStore : ILayerUsers
 
     public ContainerDirectory DirectoryOf(string id) => new(Path.Combine(Directory, id));
 
-    public IReadOnlyList<StoredContainer> All =>
-        _records.All.Select(r => new StoredContainer(r, _statuses.Find(r.Id) ?? new ContainerRunStatus { Id = r.Id })).ToList();
+    /// <summary>Every container callers may see: all but those still being created.</summary>
+    public IReadOnlyList<StoredContainer> All => Records.Where(c => !c.Status.Creating).ToList();
 
-    public StoredContainer? Find(string id) =>
+    /// <summary>Containers whose CreateContainer has not finished: in flight, or interrupted by a crash when read at start-up.</summary>
+    public IReadOnlyList<StoredContainer> Creating => Records.Where(c => c.Status.Creating).ToList();
+
+    public StoredContainer? Find(string id) => FindAny(id) is { Status.Creating: false } found ? found : null;
+
+    /// <summary>Any container, also one being created.</summary>
+    public StoredContainer? FindAny(string id) =>
         _records.Find(id) is { } record ? new StoredContainer(record, _statuses.Find(id) ?? new ContainerRunStatus { Id = id }) : null;
+
+    /// <summary>Whether any record, also one being created, has this id.</summary>
+    public bool Knows(string id) => _records.Find(id) is not null;
+
+    private IEnumerable<StoredContainer> Records =>
+        _records.All.Select(r => new StoredContainer(r, _statuses.Find(r.Id) ?? new ContainerRunStatus { Id = r.Id }));
 
     /// <summary>The container with this id or unique id prefix; NotFound otherwise.</summary>
     public StoredContainer Get(string idOrPrefix) =>
@@ -72,10 +84,10 @@ public sealed class ContainerStore : ILayerUsers
         {
             return exact;
         }
-        var matches = _records.All.Where(r => r.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
+        var matches = All.Where(c => c.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
         return matches.Count switch
         {
-            1 => Find(matches[0].Id),
+            1 => matches[0],
             0 => null,
             _ => throw new InvalidArgumentException($"container id prefix '{idOrPrefix}' matches more than one container"),
         };

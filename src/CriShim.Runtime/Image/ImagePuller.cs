@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using Microsoft.Extensions.Logging;
 
@@ -49,6 +50,7 @@ public sealed class ImagePuller(
             var document = ImageDocuments.Parse<ManifestDocument>(manifest.Content, $"manifest of {reference}");
             var record = await PullManifestAsync(reference, session, manifest, document, progress, cancel);
             var tag = reference.Tag is null ? null : reference.ToString();
+            FaultPoint.Reach("pull-image.before-record");
             var stored = images.Record(record, tag, $"{reference.Name}@{top.Digest}");
             blobs.Put(top.Digest, top.Content);
             collector.Collect();

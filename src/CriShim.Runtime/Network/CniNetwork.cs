@@ -112,6 +112,8 @@ public sealed partial class CniNetwork : IPodNetwork
         }
     }
 
+    public IReadOnlyList<string> AttachedSandboxes() => _cache.SandboxIds;
+
     public async Task CheckAsync(string sandboxId, CancellationToken cancel)
     {
         CheckSandboxId(sandboxId);

@@ -16,6 +16,8 @@ public sealed class CniResultCache(DaemonConfig config, ILogger<CniResultCache> 
 
     public CniAttachment? Find(string sandboxId) => _attachments.Find(sandboxId);
 
+    public IReadOnlyList<string> SandboxIds => _attachments.All.Select(a => a.SandboxId).ToList();
+
     public void Put(CniAttachment attachment) => _attachments.Put(attachment);
 
     public void Remove(string sandboxId) => _attachments.Remove(sandboxId);

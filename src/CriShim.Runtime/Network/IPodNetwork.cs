@@ -12,6 +12,9 @@ public interface IPodNetwork
     /// <summary>Runs DEL with the configuration cached at set-up; an unknown or already removed attachment is fine.</summary>
     Task TearDownAsync(string sandboxId, CancellationToken cancel);
 
+    /// <summary>Sandboxes with a cached attachment (set up, or ADD begun), for the start-up sweep of attachments no sandbox record names.</summary>
+    IReadOnlyList<string> AttachedSandboxes();
+
     /// <summary>Runs CHECK for a live attachment; throws when the network reports a problem.</summary>
     Task CheckAsync(string sandboxId, CancellationToken cancel);
 }

@@ -9,6 +9,12 @@ public enum PodSandboxLifecycle
 {
     Ready,
     NotReady,
+
+    /// <summary>
+    /// Written before Run acquires anything and left only when Run finishes: a record still creating at
+    /// start-up is what a crash interrupted, and is rolled back. Callers never see it.
+    /// </summary>
+    Creating,
 }
 
 /// <summary>
@@ -35,10 +41,14 @@ public sealed record PodSandboxRecord
     /// <summary>The cgroup pause runs in: <c>{cgroup parent}/crishim-{id}</c>.</summary>
     public required string CgroupPath { get; init; }
 
-    /// <summary>Ancestors of <see cref="CgroupPath"/> that Run created and Remove deletes when they are empty, outermost first.</summary>
+    /// <summary>
+    /// Ancestors of <see cref="CgroupPath"/> that Run created (recorded before it creates them) or inherited from a removed pod,
+    /// deleted by Remove when they are empty, outermost first.
+    /// </summary>
     public IReadOnlyList<string> CreatedCgroupParents { get; init; } = [];
 
-    public required ProcessIdentity Pause { get; init; }
+    /// <summary>Recorded the moment sandbox-init reports it; before that, pause can only be found in <see cref="CgroupPath"/>.</summary>
+    public ProcessIdentity Pause { get; init; }
 
     public IReadOnlyList<string> Ips { get; init; } = [];
 

@@ -21,9 +21,19 @@ public sealed class PodSandboxStore
 
     public NameRegistry Names { get; } = new();
 
-    public IReadOnlyCollection<PodSandboxRecord> All => _map.All;
+    /// <summary>Every sandbox callers may see: all but those still being created.</summary>
+    public IReadOnlyCollection<PodSandboxRecord> All => _map.All.Where(r => r.State != PodSandboxLifecycle.Creating).ToList();
 
-    public PodSandboxRecord? Find(string id) => _map.Find(id);
+    /// <summary>Sandboxes whose Run has not finished: in flight now, or interrupted by a crash when read at start-up.</summary>
+    public IReadOnlyCollection<PodSandboxRecord> Creating => _map.All.Where(r => r.State == PodSandboxLifecycle.Creating).ToList();
+
+    public PodSandboxRecord? Find(string id) => _map.Find(id) is { State: not PodSandboxLifecycle.Creating } record ? record : null;
+
+    /// <summary>Every record, also those being created.</summary>
+    public IReadOnlyCollection<PodSandboxRecord> Records => _map.All;
+
+    /// <summary>Any record, also one being created.</summary>
+    public PodSandboxRecord? FindAny(string id) => _map.Find(id);
 
     public void Add(PodSandboxRecord record)
     {
@@ -44,11 +54,11 @@ public sealed class PodSandboxStore
         {
             throw new InvalidArgumentException("pod sandbox id is empty");
         }
-        if (_map.Find(idOrPrefix) is { } exact)
+        if (Find(idOrPrefix) is { } exact)
         {
             return exact;
         }
-        var matches = _map.All.Where(r => r.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
+        var matches = All.Where(r => r.Id.StartsWith(idOrPrefix, StringComparison.Ordinal)).Take(2).ToList();
         return matches.Count switch
         {
             0 => null,

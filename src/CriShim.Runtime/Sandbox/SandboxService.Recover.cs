@@ -5,11 +5,17 @@ namespace CriShim.Runtime.Sandbox;
 public sealed partial class SandboxService
 {
     /// <summary>
-    /// At start-up: a pod whose pause died while the daemon was down (or across a reboot) becomes
-    /// NOTREADY; the kubelet then stops and removes it, which tears down what is left.
+    /// At start-up, before the socket serves: rolls back every sandbox a crash left creating, sweeps
+    /// what no record names, and marks NOTREADY the pods whose pause died while the daemon was down (the
+    /// kubelet then stops and removes them, which tears down what is left).
     /// </summary>
-    public void Recover()
+    public async Task RecoverAsync()
     {
+        foreach (var record in store.Creating)
+        {
+            await RollBackAsync(record.Id);
+        }
+        await SweepOrphansAsync();
         foreach (var record in store.All)
         {
             if (record.State == PodSandboxLifecycle.Ready && !record.Pause.IsAlive)

@@ -3,6 +3,7 @@ using CriShim.Native;
 using CriShim.Native.Protocol;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Network;
 using CriShim.Runtime.Security;
@@ -17,8 +18,9 @@ public sealed partial class SandboxService
     private const string ShmOptions = "mode=1777,size=65536k";
 
     /// <summary>
-    /// Creates the pod: name reservation, state dir and files, /dev/shm, cgroup, namespaces and pause,
-    /// pins, then the network. Each step pushes its undo; on any failure everything is undone.
+    /// Creates the pod: validation, name reservation, the record (creating), cgroup, state dir and files,
+    /// /dev/shm, namespaces and pause, pins, then the network. On any failure <see cref="RollBackAsync"/>
+    /// undoes it from the record, as start-up recovery does after a crash.
     /// </summary>
     public async Task<string> RunAsync(PodSandboxConfig config, string runtimeHandler, CancellationToken cancel)
     {
@@ -37,6 +39,7 @@ public sealed partial class SandboxService
         MandatoryAccessControl.CheckSandbox(linux.SecurityContext);
         var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local));
         var cgroupParent = CgroupPath.Normalize(linux.CgroupParent.Length > 0 ? linux.CgroupParent : DefaultCgroupParent);
+        CheckHostname(config.Hostname, namespaces);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var name = PodSandboxRecord.NameOf(metadata);
@@ -47,22 +50,40 @@ public sealed partial class SandboxService
         await using var undo = new CleanupStack(log);
         undo.Push("release the pod name", () => store.Names.Release(name, id));
         using var held = await _locks.LockAsync(id, CancellationToken.None);
+        FaultPoint.Reach("run-pod.start");
+
+        // Intent before effect: the record names everything Run is about to acquire, so a crash at
+        // any later instant leaves something start-up recovery can roll back.
+        var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
+        var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
+        await using (await _cgroupParents.LockAsync())
+        {
+            store.Add(new PodSandboxRecord
+            {
+                Id = id,
+                ConfigJson = PodSandboxRecord.ConfigToJson(config),
+                RuntimeHandler = runtimeHandler,
+                CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+                State = PodSandboxLifecycle.Creating,
+                Namespaces = namespaces,
+                CgroupPath = cgroupPath,
+                CreatedCgroupParents = CgroupPath.Lineage(cgroupPath).SkipLast(1).Where(c => !cgroups.Exists(c)).ToList(),
+            });
+            undo.Push("roll back the half-made sandbox", () => RollBackAsync(id));
+            cgroups.Create(cgroupPath);
+        }
+        FaultPoint.Reach("run-pod.after-cgroup");
 
         var directory = DirectoryOf(id);
         Directory.CreateDirectory(directory.Path);
-        undo.Push("remove the state dir", () => Directory.Delete(directory.Path, recursive: true));
-        var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
         PodFiles.Write(directory, config, hostNetwork);
         if (namespaces.HasFlag(NamespaceKinds.Ipc))
         {
             Mounts.Tmpfs(directory.Shm, ShmOptions);
-            undo.Push("unmount /dev/shm", () => Mounts.Unmount(directory.Shm));
         }
+        FaultPoint.Reach("run-pod.after-dirs");
 
-        var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
-        var createdCgroups = cgroups.Create(cgroupPath);
-        undo.Push("remove the cgroup", () => RemoveCgroups(cgroupPath, createdCgroups));
-
+        // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
         var pause = await launcher.StartAsync(directory, new SandboxInitRequest
         {
             Namespaces = namespaces,
@@ -71,30 +92,25 @@ public sealed partial class SandboxService
             CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
             Seccomp = seccomp,
         });
-        undo.Push("stop pause", () => StopPause(pause));
+        store.Update(id, r => r with { Pause = pause });
+        FaultPoint.Reach("run-pod.after-pause");
 
         var pins = new NamespacePins(directory.Namespaces);
-        undo.Push("unpin the namespaces", pins.Remove);
         pins.Pin(pause.Pid, namespaces);
+        FaultPoint.Reach("run-pod.after-pins");
 
+        // CniNetwork caches what ADD uses before it runs, so the rollback's tear-down can replay DEL.
         PodNetworkResult? attached = null;
         if (!hostNetwork)
         {
             attached = await network.SetUpAsync(NetworkRequest(id, pins.PathOf(NamespaceKinds.Network), config), cancel);
-            undo.Push("tear down the network", () => network.TearDownAsync(id, CancellationToken.None));
+            FaultPoint.Reach("run-pod.after-cni");
         }
+        FaultPoint.Reach("run-pod.before-record");
 
-        store.Add(new PodSandboxRecord
+        store.Update(id, r => r with
         {
-            Id = id,
-            ConfigJson = PodSandboxRecord.ConfigToJson(config),
-            RuntimeHandler = runtimeHandler,
-            CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
             State = PodSandboxLifecycle.Ready,
-            Namespaces = namespaces,
-            CgroupPath = cgroupPath,
-            CreatedCgroupParents = createdCgroups.Where(c => c != cgroupPath).ToList(),
-            Pause = pause,
             Ips = attached?.Ips ?? [],
             CniResult = attached?.RawResult,
             NetworkAttached = attached is not null,
@@ -105,6 +121,17 @@ public sealed partial class SandboxService
         log.LogInformation("pod sandbox {Id} ({Name}) is ready: pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
             id, name, pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
         return id;
+    }
+
+    /// <summary>The kernel's limit (HOST_NAME_MAX); sethostname refuses a longer name with EINVAL.</summary>
+    private const int MaxHostnameLength = 64;
+
+    private static void CheckHostname(string hostname, NamespaceKinds namespaces)
+    {
+        if (namespaces.HasFlag(NamespaceKinds.Uts) && hostname.Length > MaxHostnameLength)
+        {
+            throw new InvalidArgumentException($"hostname '{hostname}' has {hostname.Length} characters; the kernel allows at most {MaxHostnameLength}");
+        }
     }
 
     private static PodNetworkRequest NetworkRequest(string id, string netns, PodSandboxConfig config) => new(

@@ -1,5 +1,6 @@
 using CriShim.Native;
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Daemon;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Sandbox;
@@ -26,12 +27,15 @@ public sealed partial class SandboxService
     private async Task StopLockedAsync(PodSandboxRecord record, CancellationToken cancel)
     {
         await containers.StopAllAsync(record.Id, cancel);
+        FaultPoint.Reach("stop-pod.after-containers");
         if (record.NetworkAttached)
         {
             await network.TearDownAsync(record.Id, cancel);
+            FaultPoint.Reach("stop-pod.after-cni");
             store.Update(record.Id, r => r with { NetworkAttached = false });
         }
         StopPause(record.Pause);
+        FaultPoint.Reach("stop-pod.after-pause");
         if (record.State != PodSandboxLifecycle.NotReady)
         {
             store.Update(record.Id, r => r with { State = PodSandboxLifecycle.NotReady });
@@ -43,7 +47,7 @@ public sealed partial class SandboxService
     /// <summary>SIGTERM, then SIGKILL after the grace; a pause that is gone already is fine.</summary>
     private static void StopPause(ProcessIdentity pause)
     {
-        if (!Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
+        if (pause.Pid <= 0 || !Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
         {
             return;
         }

@@ -29,5 +29,11 @@ public sealed partial class SandboxService(
 
     private readonly KeyedAsyncLock _locks = new();
 
+    /// <summary>
+    /// Held while deciding which cgroup parents exist, are created or are removed, so two pods made or
+    /// removed at once under one parent never act on a record the other has just changed.
+    /// </summary>
+    private readonly AsyncMutex _cgroupParents = new();
+
     private SandboxDirectory DirectoryOf(string id) => SandboxDirectory.For(config.State, id);
 }

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+
+namespace CriShim.Runtime.Container;
+
+public sealed partial class ContainerService
+{
+    /// <summary>
+    /// Undoes what a CreateContainer that did not finish may have acquired, as its record names it:
+    /// the cgroup (emptied first), the writable layer and the state dir; then the record and the name.
+    /// Runs when Create fails and, at start-up, for every container a crash left creating. When a step
+    /// fails the container stays, CREATED, for RemoveContainer to finish.
+    /// </summary>
+    private async Task RollBackAsync(string id)
+    {
+        if (store.FindAny(id) is not { } container)
+        {
+            return;
+        }
+        try
+        {
+            await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
+            cgroups.Remove(container.Record.CgroupPath);
+            DeleteDirectory(StateOf(id).Path);
+            DeleteDirectory(store.DirectoryOf(id).Path);
+        }
+        catch (Exception e)
+        {
+            store.Update(id, s => s with { Creating = false });
+            log.LogError(e, "rolling back the half-made container {Id} failed; it stays CREATED for RemoveContainer", id);
+            return;
+        }
+        store.Remove(id);
+        log.LogWarning("container {Id} ({Name}) did not finish being created; rolled back", id, container.Record.Name);
+    }
+}
