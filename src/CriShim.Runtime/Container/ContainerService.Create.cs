@@ -37,6 +37,7 @@ public sealed partial class ContainerService
         }
         var image = images.Resolve(config.Image.Image)
             ?? throw new NotFoundException($"image '{config.Image.Image}' is not present on this node; pull it first");
+        var logPath = ContainerLogPath.Resolve(sandbox.Config.LogDirectory, config.LogPath);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         store.ReserveName(sandbox.Id, metadata.Name, metadata.Attempt, id);
@@ -65,9 +66,6 @@ public sealed partial class ContainerService
         var resources = config.Linux?.Resources;
         ApplyResources(cgroupPath, resources);
 
-        var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
-            ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
-            : "";
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
         AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
 
