@@ -52,12 +52,13 @@ public sealed partial class ContainerService
 
         var directory = store.DirectoryOf(id);
         undo.Push("remove the writable layer", () => Directory.Delete(directory.Path, recursive: true));
+        PrivateDirectory.Create(directory.Path);
         Directory.CreateDirectory(directory.Upper);
         Directory.CreateDirectory(directory.Work);
         Directory.CreateDirectory(directory.Rootfs);
         var state = StateOf(id);
         undo.Push("remove the state dir", () => Directory.Delete(state.Path, recursive: true));
-        Directory.CreateDirectory(state.Path);
+        PrivateDirectory.Create(state.Path);
 
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
         undo.Push("remove the cgroup", () => cgroups.Remove(cgroupPath));

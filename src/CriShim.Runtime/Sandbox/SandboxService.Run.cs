@@ -49,7 +49,7 @@ public sealed partial class SandboxService
         using var held = await _locks.LockAsync(id, CancellationToken.None);
 
         var directory = DirectoryOf(id);
-        Directory.CreateDirectory(directory.Path);
+        PrivateDirectory.Create(directory.Path);
         undo.Push("remove the state dir", () => Directory.Delete(directory.Path, recursive: true));
         var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
         PodFiles.Write(directory, config, hostNetwork);
