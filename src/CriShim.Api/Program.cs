@@ -2,6 +2,7 @@ using CriShim.Api.Composition;
 using CriShim.Api.Hosting;
 using CriShim.Api.Http2;
 using CriShim.Api.Services;
+using CriShim.Native;
 using CriShim.Protocol;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Daemon;
@@ -28,8 +29,8 @@ try
     {
         throw new ConfigException("crishim must run as root: it creates namespaces, mounts and cgroups");
     }
-    Directory.CreateDirectory(config.Root);
-    Directory.CreateDirectory(config.State);
+    PrivateDirectory.Create(config.Root);
+    PrivateDirectory.Create(config.State);
     UnixSocketEndpoint.Claim(config.Listen);
 }
 catch (Exception e) when (e is ConfigException or IOException or UnauthorizedAccessException)

@@ -3,7 +3,10 @@ using CriShim.Helper;
 // One binary, one mode per invocation; the daemon runs it, never the other way round.
 return args switch
 {
-    ["pause"] => PauseMode.Run(),
+    ["pause"] => PauseMode.Run(seccomp: false),
+    ["pause", PauseMode.SeccompArgument] => PauseMode.Run(seccomp: true),
+    ["pause-confined", var lastCapability, .. var rest] when rest is [] or [PauseMode.SeccompArgument] =>
+        PauseMode.RunConfined(int.Parse(lastCapability, System.Globalization.CultureInfo.InvariantCulture), rest is [_]),
     ["sandbox-init", var requestFile] => SandboxInitMode.Run(requestFile),
     ["container-start", var specFile] => CriShim.Helper.Container.ContainerStartMode.Run(specFile),
     ["container-monitor", var specFile] => CriShim.Helper.Monitor.ContainerMonitorMode.Run(specFile),

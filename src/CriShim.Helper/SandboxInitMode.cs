@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CriShim.Native;
 using CriShim.Native.Protocol;
+using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper;
 
@@ -57,28 +58,52 @@ internal static class SandboxInitMode
             Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
         }
         var self = Environment.ProcessPath!;
-        if (request.Seccomp is { } seccomp)
+        if (request.Seccomp is not { } seccomp)
         {
-            // Children inherit the filter: loaded on this thread, it confines pause from its first instruction.
-            ThreadSeccomp.LoadFilter(seccomp);
+            return Processes.SpawnDetached(self, [self, "pause"], [], PauseMode.BlockedSignals);
         }
-        return Processes.SpawnDetached(self, [self, "pause"], [], PauseMode.BlockedSignals);
+        // Pause builds its confined root with mount calls a pod's filter forbids, so it loads the filter
+        // itself once that is done; the program reaches it through a pipe (it is far below the pipe's buffer).
+        var (read, write) = Descriptors.CreatePipe();
+        using (read)
+        {
+            using (var program = new FileStream(write, FileAccess.Write))
+            {
+                JsonSerializer.Serialize(program, seccomp, HelperJsonContext.Default.SeccompProgram);
+            }
+            return Processes.SpawnDetached(self, [self, "pause", PauseMode.SeccompArgument], [], PauseMode.BlockedSignals,
+                new Dictionary<int, SafeFileHandle> { [PauseMode.SeccompDescriptor] = read });
+        }
     }
 
     /// <summary>
     /// Writes one sysctl under /proc/sys. The kernel resolves /proc/sys/net and the IPC entries through
-    /// the writing thread's namespaces, so this must stay on the thread that unshared them.
+    /// the writing thread's namespaces, so this must stay on the thread that unshared them. The file is
+    /// opened beneath /proc/sys/&lt;first component&gt; with no "..", symlink or mount crossing on the way, so a
+    /// name can only ever reach a file below the prefix the daemon allowed.
     /// </summary>
     private static void WriteSysctl(string name, string value)
     {
-        var path = "/proc/sys/" + SysctlPath(name);
+        var path = SysctlPath(name);
+        var slash = path.IndexOf('/');
+        if (slash <= 0)
+        {
+            throw new InvalidSysctlException($"sysctl {name} names no file below a /proc/sys directory");
+        }
+        var prefix = path[..slash];
         try
         {
-            File.WriteAllText(path, value);
+            using var directory = ResolvedPaths.OpenHost("/proc/sys/" + prefix);
+            if (ResolvedPaths.FileSystemOf(directory) != ResolvedPaths.ProcFileSystem)
+            {
+                throw new InvalidSysctlException($"sysctl {name}: /proc/sys/{prefix} is not on procfs");
+            }
+            using var file = ResolvedPaths.OpenBeneathForWriting(directory, path[(slash + 1)..]);
+            RandomAccess.Write(file, System.Text.Encoding.UTF8.GetBytes(value), 0);
         }
-        catch (FileNotFoundException)
+        catch (ErrnoException e) when (e.IsNotFound)
         {
-            throw new InvalidSysctlException($"sysctl {name}: the kernel has no {path}");
+            throw new InvalidSysctlException($"sysctl {name}: the kernel has no /proc/sys/{path}");
         }
         catch (IOException e)
         {

@@ -37,10 +37,22 @@ public static class ContainerMounts
         return new SafeFileHandle((nint)fd, ownsHandle: true);
     }
 
-    /// <summary>Mounts a tree from <see cref="CloneTree"/> on <paramref name="target"/> (move_mount).</summary>
-    public static void Attach(SafeFileHandle tree, string target) =>
-        Errno.Check(Libc.MoveMount(Libc.SYS_move_mount, (int)tree.DangerousGetHandle(), "", Libc.AT_FDCWD, target,
-            Libc.MOVE_MOUNT_F_EMPTY_PATH), "move_mount", target);
+    /// <summary>A detached recursive copy of the mount tree at the descriptor <paramref name="source"/>, as <see cref="CloneTree(string)"/>.</summary>
+    public static SafeFileHandle CloneTree(SafeFileHandle source)
+    {
+        var fd = Errno.Check(Libc.OpenTreeAt(Libc.SYS_open_tree, source.DangerousGetHandle(), "",
+            Libc.OPEN_TREE_CLONE | Libc.OPEN_TREE_CLOEXEC | Libc.AT_RECURSIVE | Libc.AT_EMPTY_PATH), "open_tree", ResolvedPaths.ProcPath(source));
+        return new SafeFileHandle((nint)fd, ownsHandle: true);
+    }
+
+    /// <summary>
+    /// Mounts a tree from <see cref="CloneTree(string)"/> on what the descriptor <paramref name="target"/> refers to
+    /// (move_mount with both paths empty): no path is looked up again, so nothing swapped in can redirect it.
+    /// Afterwards the tree's descriptor names the attached mount (see <see cref="ResolvedPaths.ProcPath"/>).
+    /// </summary>
+    public static void Attach(SafeFileHandle tree, SafeFileHandle target) =>
+        Errno.Check(Libc.MoveMountAt(Libc.SYS_move_mount, tree.DangerousGetHandle(), "", target.DangerousGetHandle(), "",
+            Libc.MOVE_MOUNT_F_EMPTY_PATH | Libc.MOVE_MOUNT_T_EMPTY_PATH), "move_mount", ResolvedPaths.ProcPath(target));
 
     public static void Unmount(string target, bool detach = true) =>
         Errno.Check(Libc.Umount2(target, detach ? Libc.MNT_DETACH : 0), "umount", target);

@@ -94,16 +94,18 @@ public static class Processes
     /// starts inherits the mask). Uses posix_spawn from the calling thread, so the child gets that
     /// thread's namespaces (and is PID 1 after <c>unshare(CLONE_NEWPID)</c>).
     /// </summary>
-    public static int SpawnDetached(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<int> blockedSignals)
+    public static int SpawnDetached(string path, IReadOnlyList<string> argv, IReadOnlyList<string> environment, IReadOnlyList<int> blockedSignals,
+        IReadOnlyDictionary<int, SafeFileHandle>? descriptors = null)
     {
         using var input = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read);
         using var output = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
+        var inherited = new Dictionary<int, SafeFileHandle>(descriptors ?? new Dictionary<int, SafeFileHandle>()) { [0] = input, [1] = output, [2] = output };
         return new ProcessSpawner
         {
             Path = path,
             Args = argv,
             Environment = environment,
-            Descriptors = new Dictionary<int, SafeFileHandle> { [0] = input, [1] = output, [2] = output },
+            Descriptors = inherited,
             NewSession = true,
             BlockedSignals = blockedSignals,
             WorkingDirectory = "/",

@@ -5,14 +5,30 @@ namespace CriShim.Native;
 /// <summary>The calling thread's capability sets, applied in runc's order: bounding set, ids, then capset.</summary>
 public static class ThreadCapabilities
 {
-    /// <summary>The highest capability number this kernel knows.</summary>
-    public static int LastCapability { get; } =
-        int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Drops every capability not in <paramref name="keep"/> from the bounding set.</summary>
-    public static void LimitBoundingSet(ulong keep)
+    /// <summary>
+    /// The highest capability number this kernel knows, from /proc/sys/kernel/cap_last_cap. Only the host's
+    /// view may be trusted: an init stage reads it before it builds or joins a container's mount namespace,
+    /// where a volume could put any number there (-1 dropped nothing).
+    /// </summary>
+    public static int ReadLastCapability()
     {
-        for (var cap = 0; cap <= LastCapability; cap++)
+        const string path = "/proc/sys/kernel/cap_last_cap";
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        if (ResolvedPaths.FileSystemOf(file) != ResolvedPaths.ProcFileSystem)
+        {
+            throw new IOException($"{path} is not on procfs");
+        }
+        var buffer = new byte[16];
+        var text = System.Text.Encoding.ASCII.GetString(buffer, 0, RandomAccess.Read(file, buffer, 0)).Trim();
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var last) && last is > 0 and < 64
+            ? last
+            : throw new IOException($"{path} says '{text}', not a capability number");
+    }
+
+    /// <summary>Drops every capability up to <paramref name="lastCapability"/> that is not in <paramref name="keep"/> from the bounding set.</summary>
+    public static void LimitBoundingSet(ulong keep, int lastCapability)
+    {
+        for (var cap = 0; cap <= lastCapability; cap++)
         {
             if ((keep & (1UL << cap)) == 0 && Libc.Prctl(Libc.PR_CAPBSET_DROP, (nuint)cap, 0, 0, 0) < 0)
             {

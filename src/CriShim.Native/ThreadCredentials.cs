@@ -31,4 +31,11 @@ public static class ThreadCredentials
     /// <summary>execve will never grant privileges again (setuid bits, file capabilities).</summary>
     public static void SetNoNewPrivileges() =>
         Errno.Check(Libc.Prctl(Libc.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)");
+
+    /// <summary>
+    /// Makes the process non-dumpable until its next execve: its /proc/&lt;pid&gt; files belong to root and only
+    /// CAP_SYS_PTRACE opens /proc/&lt;pid&gt;/exe, root, cwd, fd or mem (runc's CVE-2016-9962 fix).
+    /// </summary>
+    public static void SetNotDumpable() =>
+        Errno.Check(Libc.Prctl(Libc.PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)");
 }

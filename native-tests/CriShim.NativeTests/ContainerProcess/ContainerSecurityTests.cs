@@ -43,7 +43,7 @@ public sealed class ContainerSecurityTests
         var adjusted = scene.Spec("cat", "/proc/self/status");
         adjusted.Process.Capabilities = [.. DefaultCapabilities.Where(c => c != "CAP_NET_RAW"), "CAP_SYS_ADMIN"];
         var all = scene.Spec("cat", "/proc/self/status");
-        var known = CapabilityNames.All.Take(ThreadCapabilities.LastCapability + 1).ToList();
+        var known = CapabilityNames.All.Take(ThreadCapabilities.ReadLastCapability() + 1).ToList();
         all.Process.Capabilities = known;
 
         var d = await StatusOfAsync(defaults);

@@ -35,7 +35,7 @@ internal static class ContainerStartMode
 
     private static ContainerStartResult SpawnMonitor(ContainerProcessSpec spec, string specFile)
     {
-        Directory.CreateDirectory(spec.StateDirectory);
+        PrivateDirectory.Create(spec.StateDirectory);
         var monitorLog = Path.Combine(spec.StateDirectory, "monitor.log");
         var (read, write) = Descriptors.CreatePipe();
         using var reportPipe = read;

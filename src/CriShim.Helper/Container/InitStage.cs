@@ -14,8 +14,14 @@ internal static class InitStage
     {
         try
         {
+            // Until execve this process runs the host's helper binary with the host's mounts in view:
+            // nothing in the pod may open its /proc/<pid>/exe, root or fd without CAP_SYS_PTRACE.
+            ThreadCredentials.SetNotDumpable();
+            // Facts that decide what the container may do come from the host's view, read before prepare
+            // builds or joins the container's mount namespace, where a volume could fake them.
+            var lastCapability = ThreadCapabilities.ReadLastCapability();
             InitSyncChannel.WaitForGo();
-            ProcessExecution.Exec(prepare());
+            ProcessExecution.Exec(prepare(), lastCapability);
             return 1;
         }
         catch (InitStageException e)

@@ -14,7 +14,8 @@ internal static class ProcessExecution
 {
     private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    public static void Exec(ProcessSpec process)
+    /// <param name="lastCapability">The kernel's last capability number, as the host sees it.</param>
+    public static void Exec(ProcessSpec process, int lastCapability)
     {
         if (process.Args.Count == 0 || process.Args[0].Length == 0)
         {
@@ -44,7 +45,7 @@ internal static class ProcessExecution
         {
             LoadSeccomp(process.Seccomp);
         }
-        ThreadCapabilities.LimitBoundingSet(capabilities);
+        ThreadCapabilities.LimitBoundingSet(capabilities, lastCapability);
         ThreadCredentials.KeepCapabilitiesOnUidChange(true);
         ThreadCredentials.SetGroups(process.User.AdditionalGids);
         ThreadCredentials.SetUserAndGroup(process.User.Uid, process.User.Gid);

@@ -5,38 +5,47 @@ using Microsoft.Win32.SafeHandles;
 namespace CriShim.Helper.Container;
 
 /// <summary>
-/// Builds the container's file system view on the init stage's main thread, in runc's order: a new
-/// mount namespace whose root no longer propagates to the host, the overlay, standard and CRI mounts,
-/// pivot_root, masked and read-only paths, and finally a read-only root when asked. Every mount lives
-/// only in this namespace, so it disappears with the container.
+/// Builds the container's file system view on the init stage's main thread: a new mount namespace whose
+/// root no longer propagates to the host, the overlay, standard and CRI mounts, masked and read-only paths,
+/// pivot_root, and finally a read-only root when asked. Every target inside the root is mounted on through
+/// a descriptor (<see cref="RootDirectory"/>). Every mount lives only in this namespace, so it disappears
+/// with the container.
 /// </summary>
 internal static class RootfsSetup
 {
     private const MountFlags Locked = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec;
 
+    /// <summary>makedev(1, 3) as glibc encodes it.</summary>
+    private const ulong NullDevice = 0x103;
+
     public static void Prepare(ContainerProcessSpec spec)
     {
         Namespaces.UnshareCurrentThread(NamespaceKinds.Mount);
+        // The mask source comes from the host (this namespace is still its copy), checked to be the null device:
+        // the container's own /dev (a volume whose null is a symlink into /proc/sys) must not decide what covers a masked path.
+        using var devNull = HostDevNull();
         // Bidirectional volumes need the mount tree to stay a peer of the host's (containerd sets
         // rootfsPropagation=rshared for them); otherwise nothing done here may reach the host.
         var bidirectional = spec.Mounts.Any(m => m.Propagation == MountPropagation.Bidirectional);
         ContainerMounts.SetPropagation("/", (bidirectional ? MountFlags.Shared : MountFlags.Slave) | MountFlags.Recursive);
 
-        var root = Path.GetFullPath(spec.Rootfs.MountPoint);
-        System.IO.Directory.CreateDirectory(root);
+        var rootPath = Path.GetFullPath(spec.Rootfs.MountPoint);
+        System.IO.Directory.CreateDirectory(rootPath);
         // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a
         // shared "/") would otherwise be bound from that mount once it is private, cut off from the host.
         var volumes = spec.Mounts.Select(CloneVolume).ToList();
         // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the overlay to the host.
-        ContainerMounts.SetPropagation(MountTable.MountPointOf(root), MountFlags.Private);
-        MountOverlay(spec.Rootfs, root);
+        ContainerMounts.SetPropagation(MountTable.MountPointOf(rootPath), MountFlags.Private);
+        MountOverlay(spec.Rootfs, rootPath);
+        using var root = new RootDirectory(rootPath);
 
         var cgroups = CgroupFilesystem.Plan();
         var devices = DeviceNodes.Plan(spec);
         var claimed = spec.Mounts.Select(m => "/" + m.ContainerPath.Trim('/')).ToHashSet(StringComparer.Ordinal);
         MountStandard(spec, root, claimed);
-        cgroups.Mount(RootfsPath.Resolve(root, "/sys/fs/cgroup"));
-        devices.Create(root);
+        // Standard mounts come before any volume: until then nothing another container can change is in the tree.
+        cgroups.Mount(RootfsPath.Resolve(rootPath, "/sys/fs/cgroup"));
+        devices.Create(rootPath);
         foreach (var volume in volumes)
         {
             using (volume.Tree)
@@ -44,21 +53,35 @@ internal static class RootfsSetup
                 MountVolume(root, volume);
             }
         }
-
-        ContainerMounts.PivotRoot(root);
+        // Masked and read-only paths go on before pivot_root, through descriptors opened inside the root
+        // after their file system was checked, from sources opened on the host.
         foreach (var path in spec.MaskedPaths)
         {
-            Mask(path);
+            Mask(root, path, devNull);
         }
         foreach (var path in spec.ReadonlyPaths)
         {
-            MakeReadonly(path);
+            MakeReadonly(root, path);
         }
+
+        ContainerMounts.PivotRoot(rootPath);
         CreateWorkingDirectory(spec.Process);
         if (spec.Rootfs.Readonly)
         {
             ContainerMounts.Remount("/", MountFlags.ReadOnly);
         }
+    }
+
+    /// <summary>The host's /dev/null, opened before anything of the container exists and checked to be the null device (1:3).</summary>
+    private static SafeFileHandle HostDevNull()
+    {
+        var devNull = ResolvedPaths.OpenHost("/dev/null");
+        if (ResolvedPaths.StatusOf(devNull) is not (UnixFileKind.CharacterDevice, NullDevice))
+        {
+            devNull.Dispose();
+            throw new InitStageException(StartFailure.Setup, "the host's /dev/null is not the null device");
+        }
+        return devNull;
     }
 
     private static void MountOverlay(ContainerRootfs rootfs, string target)
@@ -93,27 +116,29 @@ internal static class RootfsSetup
         return parent;
     }
 
-    private static void MountStandard(ContainerProcessSpec spec, string root, IReadOnlySet<string> claimed)
+    private static void MountStandard(ContainerProcessSpec spec, RootDirectory root, IReadOnlySet<string> claimed)
     {
-        ContainerMounts.Mount("proc", Directory(root, "/proc"), "proc", Locked);
-        var dev = Directory(root, "/dev");
-        ContainerMounts.Mount("tmpfs", dev, "tmpfs", MountFlags.NoSuid | MountFlags.StrictAtime, "mode=755,size=65536k");
-        DeviceNodes.CreateStandard(dev);
-        ContainerMounts.Mount("devpts", Directory(root, "/dev/pts"), "devpts", MountFlags.NoSuid | MountFlags.NoExec,
-            "newinstance,ptmxmode=0666,mode=0620,gid=5");
+        root.MountOnDirectory("/proc", target => ContainerMounts.Mount("proc", target, "proc", Locked));
+        root.MountOnDirectory("/dev", target => ContainerMounts.Mount("tmpfs", target, "tmpfs", MountFlags.NoSuid | MountFlags.StrictAtime, "mode=755,size=65536k"));
+        DeviceNodes.CreateStandard(RootfsPath.Resolve(root.Path, "/dev"));
+        root.MountOnDirectory("/dev/pts", target => ContainerMounts.Mount("devpts", target, "devpts", MountFlags.NoSuid | MountFlags.NoExec,
+            "newinstance,ptmxmode=0666,mode=0620,gid=5"));
         if (!claimed.Contains("/dev/shm"))
         {
-            if (spec.ShmPath is { } shm)
+            root.MountOnDirectory("/dev/shm", target =>
             {
-                ContainerMounts.Bind(shm, Directory(root, "/dev/shm"));
-            }
-            else
-            {
-                ContainerMounts.Mount("shm", Directory(root, "/dev/shm"), "tmpfs", Locked, "mode=1777,size=65536k");
-            }
+                if (spec.ShmPath is { } shm)
+                {
+                    ContainerMounts.Bind(shm, target);
+                }
+                else
+                {
+                    ContainerMounts.Mount("shm", target, "tmpfs", Locked, "mode=1777,size=65536k");
+                }
+            });
         }
-        ContainerMounts.Mount("mqueue", Directory(root, "/dev/mqueue"), "mqueue", Locked);
-        ContainerMounts.Mount("sysfs", Directory(root, "/sys"), "sysfs", Locked | (spec.Privileged ? 0 : MountFlags.ReadOnly));
+        root.MountOnDirectory("/dev/mqueue", target => ContainerMounts.Mount("mqueue", target, "mqueue", Locked));
+        root.MountOnDirectory("/sys", target => ContainerMounts.Mount("sysfs", target, "sysfs", Locked | (spec.Privileged ? 0 : MountFlags.ReadOnly)));
         var etcFiles = new (string Target, string? Source)[]
         {
             ("/etc/hosts", spec.HostsPath), ("/etc/resolv.conf", spec.ResolvConfPath), ("/etc/hostname", spec.HostnamePath),
@@ -124,11 +149,12 @@ internal static class RootfsSetup
             {
                 continue;
             }
-            var path = File(root, target);
-            ContainerMounts.Bind(source, path, recursive: false);
+            using var file = root.OpenFile(target);
+            using var tree = ContainerMounts.CloneTree(source);
+            ContainerMounts.Attach(tree, file);
             if (spec.Rootfs.Readonly)
             {
-                ContainerMounts.Remount(path, MountFlags.ReadOnly);
+                ContainerMounts.Remount(ResolvedPaths.ProcPath(tree), MountFlags.ReadOnly);
             }
         }
     }
@@ -143,48 +169,77 @@ internal static class RootfsSetup
         return new VolumeTree(mount, kind, ContainerMounts.CloneTree(mount.HostPath));
     }
 
-    private static void MountVolume(string root, VolumeTree volume)
+    private static void MountVolume(RootDirectory root, VolumeTree volume)
     {
         var mount = volume.Mount;
-        var target = volume.Kind == UnixFileKind.Directory ? Directory(root, mount.ContainerPath) : File(root, mount.ContainerPath);
+        using var target = volume.Kind == UnixFileKind.Directory ? root.OpenDirectory(mount.ContainerPath) : root.OpenFile(mount.ContainerPath);
+        // The daemon refuses volumes in /proc but lxcfs' files; a path that reaches procfs another way
+        // (through a symlink in the image) is refused here.
+        if (ResolvedPaths.FileSystemOf(target) == ResolvedPaths.ProcFileSystem && !ProcVolumes.IsAllowed(root.ContainerPathOf(target)))
+        {
+            throw new InitStageException(StartFailure.InvalidSpec, $"mount destination {mount.ContainerPath} is in /proc, where only lxcfs' files may be mounted");
+        }
         ContainerMounts.Attach(volume.Tree, target);
+        var mounted = ResolvedPaths.ProcPath(volume.Tree);
         var propagation = mount.Propagation switch
         {
             MountPropagation.HostToContainer => MountFlags.Slave,
             MountPropagation.Bidirectional => MountFlags.Shared,
             _ => MountFlags.Private,
         };
-        ContainerMounts.SetPropagation(target, propagation | MountFlags.Recursive);
+        ContainerMounts.SetPropagation(mounted, propagation | MountFlags.Recursive);
         if (mount.Readonly)
         {
-            ContainerMounts.Remount(target, MountFlags.ReadOnly);
+            ContainerMounts.Remount(mounted, MountFlags.ReadOnly);
         }
     }
 
-    /// <summary>Hides a path: /dev/null over a file, an empty read-only tmpfs over a directory (missing paths are fine).</summary>
-    private static void Mask(string path)
+    /// <summary>
+    /// Hides a path: the host's /dev/null over a file, an empty read-only tmpfs over a directory (missing paths
+    /// are fine). A path under /proc or /sys must still be on procfs or sysfs: anything else there was put by
+    /// the container's own mounts and is refused rather than guessed at (runc's CVE-2025-31133 fix).
+    /// </summary>
+    private static void Mask(RootDirectory root, string path, SafeFileHandle devNull)
     {
-        switch (FileStatus.Of(path)?.Kind)
-        {
-            case null:
-                return;
-            case UnixFileKind.Directory:
-                ContainerMounts.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly);
-                break;
-            default:
-                ContainerMounts.Bind("/dev/null", path, recursive: false);
-                break;
-        }
-    }
-
-    private static void MakeReadonly(string path)
-    {
-        if (FileStatus.Of(path) is null)
+        using var target = root.OpenExisting(path);
+        if (target is null)
         {
             return;
         }
-        ContainerMounts.Bind(path, path);
-        ContainerMounts.Remount(path, MountFlags.ReadOnly | Locked);
+        RequireKernelFileSystem(path, target);
+        if (ResolvedPaths.StatusOf(target).Kind == UnixFileKind.Directory)
+        {
+            ContainerMounts.Mount("tmpfs", ResolvedPaths.ProcPath(target), "tmpfs", MountFlags.ReadOnly);
+        }
+        else
+        {
+            using var tree = ContainerMounts.CloneTree(devNull);
+            ContainerMounts.Attach(tree, target);
+        }
+    }
+
+    private static void MakeReadonly(RootDirectory root, string path)
+    {
+        using var target = root.OpenExisting(path);
+        if (target is null)
+        {
+            return;
+        }
+        RequireKernelFileSystem(path, target);
+        using var tree = ContainerMounts.CloneTree(target);
+        ContainerMounts.Attach(tree, target);
+        ContainerMounts.Remount(ResolvedPaths.ProcPath(tree), MountFlags.ReadOnly | Locked);
+    }
+
+    private static void RequireKernelFileSystem(string path, SafeFileHandle target)
+    {
+        var (expected, name) = ProcVolumes.IsInProc("/" + path.Trim('/')) ? (ResolvedPaths.ProcFileSystem, "procfs")
+            : path.TrimStart('/').StartsWith("sys/", StringComparison.Ordinal) ? (ResolvedPaths.SysFileSystem, "sysfs")
+            : (0L, "");
+        if (expected != 0 && ResolvedPaths.FileSystemOf(target) != expected)
+        {
+            throw new InitStageException(StartFailure.Setup, $"{path} is not on {name}: something the container mounted covers it");
+        }
     }
 
     /// <summary>runc creates a missing working directory (as root, before the root turns read-only).</summary>
@@ -196,25 +251,4 @@ internal static class RootfsSetup
         }
     }
 
-    /// <summary>The resolved directory for a container path, created when missing.</summary>
-    internal static string Directory(string root, string containerPath)
-    {
-        var path = RootfsPath.Resolve(root, containerPath);
-        System.IO.Directory.CreateDirectory(path);
-        return path;
-    }
-
-    /// <summary>The resolved file for a container path, created empty (with its directory) when missing.</summary>
-    internal static string File(string root, string containerPath)
-    {
-        var path = RootfsPath.Resolve(root, containerPath);
-        if (FileStatus.Of(path) is null)
-        {
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            using (System.IO.File.Create(path))
-            {
-            }
-        }
-        return path;
-    }
 }

@@ -38,11 +38,15 @@ internal static class ExecLaunch
                 throw new InitStageException(StartFailure.Setup, "joining the container PID namespace: " + e.Message);
             }
             var self = Environment.ProcessPath!;
+            using var image = InitStageImage.Create();
             pid = new ProcessSpawner
             {
-                Path = self,
+                Path = InitStageImage.Path,
                 Args = [self, "exec-init", specFile],
-                Descriptors = new Dictionary<int, SafeFileHandle>(stdio) { [InitSyncChannel.ChildDescriptor] = childEnd },
+                Descriptors = new Dictionary<int, SafeFileHandle>(stdio)
+                {
+                    [InitSyncChannel.ChildDescriptor] = childEnd, [InitStageImage.ChildDescriptor] = image,
+                },
                 NewSession = true,
             }.Spawn();
             PidNamespaceForChildren.Restore();

@@ -108,14 +108,18 @@ internal static class ContainerMonitorMode
         JoinNamespaces(spec.Namespaces);
         var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
         using var sync = parentEnd;
-        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors) { [InitSyncChannel.ChildDescriptor] = childEnd };
+        using var image = InitStageImage.Create();
+        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors)
+        {
+            [InitSyncChannel.ChildDescriptor] = childEnd, [InitStageImage.ChildDescriptor] = image,
+        };
         var self = Environment.ProcessPath!;
         int pid;
         using (childEnd)
         {
             pid = new ProcessSpawner
             {
-                Path = self, Args = [self, "container-init", specFile], Descriptors = descriptors, NewSession = true,
+                Path = InitStageImage.Path, Args = [self, "container-init", specFile], Descriptors = descriptors, NewSession = true,
             }.Spawn();
         }
         stdio.CloseChildEnds();

@@ -8,6 +8,7 @@ namespace CriShim.Native.Interop;
 /// </summary>
 internal static partial class Libc
 {
+    internal const int PR_SET_DUMPABLE = 4;
     internal const int PR_SET_KEEPCAPS = 8;
     internal const int PR_CAPBSET_READ = 23;
     internal const int PR_CAPBSET_DROP = 24;

@@ -24,12 +24,17 @@ internal static partial class Libc
     internal const int OPEN_TREE_CLOEXEC = 0x80000;
     internal const int AT_RECURSIVE = 0x8000;
     internal const int MOVE_MOUNT_F_EMPTY_PATH = 0x4;
+    internal const int MOVE_MOUNT_T_EMPTY_PATH = 0x40;
+    internal const int AT_EMPTY_PATH = 0x1000;
 
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long OpenTree(long number, int directoryFd, string path, int flags);
 
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial long MoveMount(long number, int fromDirectoryFd, string fromPath, int toDirectoryFd, string toPath, int flags);
+    internal static partial long OpenTreeAt(long number, nint directoryFd, string path, int flags);
+
+    [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial long MoveMountAt(long number, nint fromDirectoryFd, string fromPath, nint toDirectoryFd, string toPath, int flags);
 
     /// <summary><c>struct statfs</c> on 64-bit Linux starts with the file system magic (<c>f_type</c>); the rest is not read.</summary>
     [StructLayout(LayoutKind.Sequential, Size = 256)]

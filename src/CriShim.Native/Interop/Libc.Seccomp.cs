@@ -6,6 +6,7 @@ namespace CriShim.Native.Interop;
 internal static partial class Libc
 {
     internal const int SECCOMP_SET_MODE_FILTER = 1;
+    internal const uint SECCOMP_FILTER_FLAG_TSYNC = 1;
     internal const uint SECCOMP_FILTER_FLAG_LOG = 2;
     internal const uint SECCOMP_FILTER_FLAG_SPEC_ALLOW = 4;
     internal const uint MFD_CLOEXEC = 1;

@@ -7,4 +7,5 @@ namespace CriShim.Native.Protocol;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SandboxInitRequest))]
 [JsonSerializable(typeof(SandboxInitResponse))]
+[JsonSerializable(typeof(SeccompProgram))]
 public sealed partial class HelperJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using CriShim.Native;
+using CriShim.Native.Protocol;
 using CriShim.Runtime.Errors;
 using CriMount = CriShim.Protocol.V1.Mount;
 using CriPropagation = CriShim.Protocol.V1.MountPropagation;
@@ -17,37 +18,45 @@ public static class ContainerMountResolver
 {
     public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, string hostRoot = "/")
     {
-        var resolved = new List<ContainerMount>();
-        foreach (var mount in mounts)
+        // Every mount is checked before any host directory is created, so a refused one leaves nothing behind.
+        var requested = mounts.ToList();
+        requested.ForEach(Check);
+        return requested.Select(mount => new ContainerMount
         {
-            if (mount.Image is { Image.Length: > 0 })
+            ContainerPath = mount.ContainerPath,
+            HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
+            Readonly = mount.Readonly,
+            Propagation = mount.Propagation switch
             {
-                throw new UnimplementedException($"image volumes ({mount.Image.Image} at {mount.ContainerPath}) are not supported by crishim");
-            }
-            if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
-            {
-                throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
-            }
-            if (mount.RecursiveReadOnly)
-            {
-                throw new UnimplementedException($"recursive read-only mounts ({mount.ContainerPath}) are not supported; crishim does not announce them to the kubelet");
-            }
-            RequireAbsolute(mount.ContainerPath, "mount container_path");
-            RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
-            resolved.Add(new ContainerMount
-            {
-                ContainerPath = mount.ContainerPath,
-                HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
-                Readonly = mount.Readonly,
-                Propagation = mount.Propagation switch
-                {
-                    CriPropagation.PropagationHostToContainer => SpecPropagation.HostToContainer,
-                    CriPropagation.PropagationBidirectional => SpecPropagation.Bidirectional,
-                    _ => SpecPropagation.Private,
-                },
-            });
+                CriPropagation.PropagationHostToContainer => SpecPropagation.HostToContainer,
+                CriPropagation.PropagationBidirectional => SpecPropagation.Bidirectional,
+                _ => SpecPropagation.Private,
+            },
+        }).ToList();
+    }
+
+    private static void Check(CriMount mount)
+    {
+        if (mount.Image is { Image.Length: > 0 })
+        {
+            throw new UnimplementedException($"image volumes ({mount.Image.Image} at {mount.ContainerPath}) are not supported by crishim");
         }
-        return resolved;
+        if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
+        {
+            throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
+        }
+        if (mount.RecursiveReadOnly)
+        {
+            throw new UnimplementedException($"recursive read-only mounts ({mount.ContainerPath}) are not supported; crishim does not announce them to the kubelet");
+        }
+        RequireAbsolute(mount.ContainerPath, "mount container_path");
+        var destination = Path.GetFullPath(mount.ContainerPath).TrimEnd('/');
+        if (ProcVolumes.IsInProc(destination) && !ProcVolumes.IsAllowed(destination))
+        {
+            throw new InvalidArgumentException(
+                $"mount destination {mount.ContainerPath} is in /proc: only lxcfs' files (/proc/cpuinfo, meminfo, stat, uptime, loadavg, diskstats, swaps, slabinfo) may be mounted there");
+        }
+        RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
     }
 
     public static IReadOnlyList<ContainerDevice> ResolveDevices(IEnumerable<Protocol.V1.Device> devices, string hostRoot = "/")

@@ -39,6 +39,7 @@ public sealed partial class ContainerService
         }
         var image = images.Resolve(config.Image.Image)
             ?? throw new NotFoundException($"image '{config.Image.Image}' is not present on this node; pull it first");
+        var logPath = ContainerLogPath.Resolve(sandbox.Config.LogDirectory, config.LogPath);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         store.ReserveName(sandbox.Id, metadata.Name, metadata.Attempt, id);
@@ -54,9 +55,6 @@ public sealed partial class ContainerService
         var directory = store.DirectoryOf(id);
         var state = StateOf(id);
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
-        var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
-            ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
-            : "";
         // The pure planner first: a request it refuses has acquired nothing.
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
         CheckWorkingDirectory(spec.Process.WorkingDirectory, layers, mounts);
@@ -91,10 +89,11 @@ public sealed partial class ContainerService
             });
         undo.Push("roll back the half-made container", () => RollBackAsync(id));
 
+        PrivateDirectory.Create(directory.Path);
         Directory.CreateDirectory(directory.Upper);
         Directory.CreateDirectory(directory.Work);
         Directory.CreateDirectory(directory.Rootfs);
-        Directory.CreateDirectory(state.Path);
+        PrivateDirectory.Create(state.Path);
         FaultPoint.Reach("create-container.after-dirs");
 
         cgroups.Create(cgroupPath);

@@ -75,7 +75,7 @@ public sealed partial class SandboxService
         FaultPoint.Reach("run-pod.after-cgroup");
 
         var directory = DirectoryOf(id);
-        Directory.CreateDirectory(directory.Path);
+        PrivateDirectory.Create(directory.Path);
         PodFiles.Write(directory, config, hostNetwork);
         if (namespaces.HasFlag(NamespaceKinds.Ipc))
         {

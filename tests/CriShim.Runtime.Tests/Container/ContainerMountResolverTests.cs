@@ -72,4 +72,34 @@ public sealed class ContainerMountResolverTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("/proc")]
+    [InlineData("/proc/")]
+    [InlineData("/proc/sys/kernel")]
+    [InlineData("//proc/./sys")]
+    [InlineData("/proc/sys/../sysrq-trigger")]
+    [InlineData("/proc/1/root")]
+    [InlineData("/x/../proc/self")]
+    public void Mounts_into_proc_are_invalid_and_create_nothing(string containerPath)
+    {
+        var error = Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts(
+            [Mount(_dir.Combine("first"), "/data"), Mount(_dir.Combine("second"), containerPath)]));
+
+        Assert.Contains("/proc", error.Message);
+        Assert.False(Directory.Exists(_dir.Combine("first")));
+    }
+
+    [Theory]
+    [InlineData("/proc/cpuinfo")]
+    [InlineData("/proc/meminfo")]
+    [InlineData("/proc/stat")]
+    [InlineData("/proc/uptime")]
+    [InlineData("/proc/loadavg")]
+    [InlineData("/proc/diskstats")]
+    [InlineData("/proc/swaps")]
+    [InlineData("/proc/slabinfo")]
+    [InlineData("/processes")]
+    public void The_lxcfs_files_and_paths_merely_starting_with_proc_are_allowed(string containerPath) =>
+        Assert.Single(ContainerMountResolver.ResolveMounts([Mount(_dir.Combine("lxcfs"), containerPath)]));
 }

@@ -1,0 +1,31 @@
+using CriShim.NativeTests.Container;
+using CriShim.NativeTests.Infrastructure;
+using CriShim.Protocol.V1;
+
+namespace CriShim.NativeTests.Escapes;
+
+/// <summary>
+/// runc's CVE-2024-21626 class: a host descriptor (a directory of the host above all) left open across
+/// execve lets the container reach the host through /proc/self/fd or a cwd outside its root. runc's
+/// check: a container process and an exec'd one hold only 0, 1 and 2, and their cwd is inside.
+/// </summary>
+[Collection("containers")]
+public sealed class DescriptorLeakEscapeTests(ContainerImagesFixture images)
+{
+    [RootFact]
+    public async Task Container_and_exec_processes_hold_only_stdio_and_a_cwd_inside_the_container()
+    {
+        await using var scene = await ContainerScene.StartAsync(images);
+        var (pod, podConfig) = await scene.PodAsync("fdesc");
+        var config = scene.Config("holder", "sleep", "1000");
+        config.WorkingDir = "/tmp";
+        config.Linux.SecurityContext.NamespaceOptions = new NamespaceOption { Pid = NamespaceMode.Container };
+        var id = await scene.RunAsync(pod, podConfig, config);
+
+        var init = await scene.ExecAsync(id, 10, "sh", "-c", "ls /proc/1/fd; readlink /proc/1/cwd; readlink /proc/1/root");
+        var exec = await scene.ExecAsync(id, 10, "sh", "-c", "ls /proc/$$/fd; readlink /proc/$$/cwd; readlink /proc/$$/root");
+
+        Assert.Equal((0, "0\n1\n2\n/tmp\n/\n"), (init.ExitCode, init.Stdout));
+        Assert.Equal((0, "0\n1\n2\n/tmp\n/\n"), (exec.ExitCode, exec.Stdout));
+    }
+}

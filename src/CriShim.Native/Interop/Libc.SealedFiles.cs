@@ -1,0 +1,18 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace CriShim.Native.Interop;
+
+/// <summary>Sealing a memfd (fcntl F_ADD_SEALS) and filling it from a file in the kernel (sendfile).</summary>
+internal static partial class Libc
+{
+    internal const uint MFD_ALLOW_SEALING = 2;
+    internal const int F_ADD_SEALS = 1033;
+    internal const int F_SEAL_SEAL = 0x1;
+    internal const int F_SEAL_SHRINK = 0x2;
+    internal const int F_SEAL_GROW = 0x4;
+    internal const int F_SEAL_WRITE = 0x8;
+
+    [LibraryImport(Name, EntryPoint = "sendfile", SetLastError = true)]
+    internal static partial nint Sendfile(SafeFileHandle output, SafeFileHandle input, nint offset, nuint count);
+}
