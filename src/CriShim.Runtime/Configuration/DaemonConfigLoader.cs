@@ -35,6 +35,10 @@ public static class DaemonConfigLoader
             (c, v) => c with { CgroupDriver = v == "cgroupfs" ? v : throw new ConfigException($"cgroup driver '{v}' is not supported: only 'cgroupfs' is") }),
         new("log-level", "log_level", "trace, debug, info, warn or error",
             (c, v) => c with { LogLevel = LogLevels.Contains(v) ? v : throw new ConfigException($"log level '{v}' is not one of {string.Join(", ", LogLevels)}") }),
+        new("image-pull-progress-timeout", "image_pull_progress_timeout", "a pull that receives no bytes for this long fails (0: never)",
+            (c, v) => c with { ImagePullProgressTimeout = Duration.Parse("image pull progress timeout", v) }),
+        new("max-concurrent-downloads", "max_concurrent_downloads", "layers of one image downloaded at the same time",
+            (c, v) => c with { MaxConcurrentDownloads = int.TryParse(v, out var n) && n is > 0 and <= 64 ? n : throw new ConfigException($"max concurrent downloads '{v}' is not a number from 1 to 64") }),
         new("metrics-address", "metrics_address", "ADDR:PORT to serve Prometheus metrics on at /metrics (empty: off)",
             (c, v) => c with { MetricsAddress = v.Length == 0 ? null : MetricsAddress(v) }),
     ];
@@ -141,6 +145,8 @@ public static class DaemonConfigLoader
         "stream-address" => d.StreamAddress,
         "cgroup-driver" => d.CgroupDriver,
         "metrics-address" => d.MetricsAddress ?? "off",
+        "image-pull-progress-timeout" => Duration.Format(d.ImagePullProgressTimeout),
+        "max-concurrent-downloads" => d.MaxConcurrentDownloads.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => d.LogLevel,
     };
 
@@ -163,7 +169,8 @@ public static class DaemonConfigLoader
             {
                 string s => s,
                 TomlArray a when a.All(x => x is string) => string.Join(':', a.Cast<string>()),
-                _ => throw new ConfigException($"{origin}: key '{key}' must be a string"),
+                long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => throw new ConfigException($"{origin}: key '{key}' must be a string or a number"),
             };
             try
             {
