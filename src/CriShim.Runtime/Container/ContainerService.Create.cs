@@ -64,6 +64,9 @@ public sealed partial class ContainerService
         cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
         var resources = config.Linux?.Resources;
         ApplyResources(cgroupPath, resources);
+        var monitorCgroup = MonitorCgroup.Of(cgroupPath, id);
+        undo.Push("remove the monitor cgroup", () => cgroups.Remove(monitorCgroup));
+        cgroups.Create(monitorCgroup);
 
         var logPath = sandboxConfig.LogDirectory.Length > 0 && config.LogPath.Length > 0
             ? Path.Combine(sandboxConfig.LogDirectory, config.LogPath)
@@ -135,6 +138,7 @@ public sealed partial class ContainerService
             StateDirectory = state.Path,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
+            MonitorCgroupProcsFiles = cgroups.ProcsFiles(MonitorCgroup.Of(cgroupPath, id)),
             OomKillCounterFile = OomKillCounterFile(procsFiles),
         };
     }
