@@ -129,26 +129,32 @@ public static class DaemonConfigLoader
         var defaults = new DaemonConfig();
         foreach (var o in Options)
         {
-            lines.Add($"  --{o.Flag,-24}{o.Help}; key '{o.Key}', default {DefaultOf(defaults, o.Flag)}");
+            lines.Add($"  --{o.Flag,-24}{o.Help}; key '{o.Key}', default {DefaultOf(defaults, o.Key)}");
         }
         return string.Join('\n', lines);
     }
 
-    private static string DefaultOf(DaemonConfig d, string flag) => flag switch
+    /// <summary>Every key's value in <paramref name="config"/>, as the file would spell it (empty: unset).</summary>
+    public static IReadOnlyDictionary<string, string> Values(DaemonConfig config) => new Dictionary<string, string>
     {
-        "listen" => d.Listen,
-        "root" => d.Root,
-        "state" => d.State,
-        "registries-conf" => d.RegistriesConf,
-        "cni-conf-dir" => d.CniConfDir,
-        "cni-bin-dir" => string.Join(':', d.CniBinDirs),
-        "stream-address" => d.StreamAddress,
-        "cgroup-driver" => d.CgroupDriver,
-        "metrics-address" => d.MetricsAddress ?? "off",
-        "image-pull-progress-timeout" => Duration.Format(d.ImagePullProgressTimeout),
-        "max-concurrent-downloads" => d.MaxConcurrentDownloads.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        _ => d.LogLevel,
+        ["listen"] = config.Listen,
+        ["root"] = config.Root,
+        ["state"] = config.State,
+        ["registries_conf"] = config.RegistriesConf,
+        ["cni_conf_dir"] = config.CniConfDir,
+        ["cni_bin_dir"] = string.Join(':', config.CniBinDirs),
+        ["stream_address"] = config.StreamAddress,
+        ["cgroup_driver"] = config.CgroupDriver,
+        ["log_level"] = config.LogLevel,
+        ["image_pull_progress_timeout"] = Duration.Format(config.ImagePullProgressTimeout),
+        ["max_concurrent_downloads"] = config.MaxConcurrentDownloads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["metrics_address"] = config.MetricsAddress ?? "",
     };
+
+    /// <summary>The TOML keys, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<string> Keys => Options.Select(o => o.Key).ToList();
+
+    private static string DefaultOf(DaemonConfig d, string key) => Values(d)[key] is { Length: > 0 } value ? value : "off";
 
     private static DaemonConfig ApplyToml(DaemonConfig config, string toml, string origin)
     {
