@@ -8,8 +8,13 @@ PUBLISH := $(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION)
 # under the test VM's emulated CPU).
 PUBLISH_R2R := $(PUBLISH) -r linux-x64 --self-contained false -p:PublishReadyToRun=true
 ARGS ?=
+# make install / uninstall: the layout of the .deb under DESTDIR/PREFIX (see src/packaging/install.sh).
+DESTDIR ?=
+PREFIX ?= /usr/local
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
 
-.PHONY: all build vm-build run test vm-test deps clean bench
+.PHONY: all build vm-build run test vm-test deps clean bench package install uninstall
 
 all: build
 
@@ -17,6 +22,16 @@ build:
 	$(PUBLISH_R2R) src/CriShim.Api -o $(OUT)
 	$(PUBLISH_R2R) src/CriShim.Ctl -o $(OUT)
 	$(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION) -r linux-x64 src/CriShim.Helper -o $(OUT)
+
+# A .deb (dpkg-deb) of what build produced: daemon, helper, crishimctl, unit, default config, man page, CNI example.
+package: build
+	src/packaging/package.sh $(OUT) $(CURDIR)/out
+
+install: build
+	src/packaging/install.sh install $(OUT) "$(DESTDIR)" $(PREFIX) $(UNITDIR) $(SYSCONFDIR)
+
+uninstall:
+	src/packaging/install.sh uninstall $(OUT) "$(DESTDIR)" $(PREFIX) $(UNITDIR) $(SYSCONFDIR)
 
 # The NativeAOT scenario runner that runs inside the cgroup v2 test VM.
 vm-build: build

@@ -47,17 +47,9 @@ builder.Logging.AddJsonConsole(o =>
     o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
 });
 builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-var level = config.LogLevel switch
-{
-    "trace" => LogLevel.Trace,
-    "debug" => LogLevel.Debug,
-    "warn" => LogLevel.Warning,
-    "error" => LogLevel.Error,
-    _ => LogLevel.Information,
-};
-builder.Logging.SetMinimumLevel(level);
-builder.Logging.AddFilter("Microsoft", level < LogLevel.Information ? level : LogLevel.Warning);
-builder.Logging.AddFilter("Grpc", level < LogLevel.Information ? level : LogLevel.Warning);
+var logLevel = new LogLevelSwitch(config.LogLevel);
+builder.Logging.SetMinimumLevel(LogLevel.Trace);
+builder.Logging.AddFilter(logLevel.Allows);
 
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
@@ -75,6 +67,8 @@ builder.Services.AddGrpc(o =>
     o.MaxSendMessageSize = CriChannel.MaxMessageBytes;
 });
 builder.Services.AddSingleton(config);
+builder.Services.AddSingleton(logLevel);
+builder.Services.AddSingleton(p => new ConfigReload(args, config, logLevel, p.GetRequiredService<CniConfigDirectory>(), p.GetRequiredService<ILogger<ConfigReload>>()));
 builder.Services.AddSingleton<CniConfigDirectory>();
 builder.Services.AddCriShimNetwork();
 builder.Services.AddCriShimSandboxes();
@@ -96,6 +90,11 @@ var log = app.Services.GetRequiredService<ILogger<Program>>();
 await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());
 log.LogInformation("crishim {Version} serving CRI on unix://{Socket} (root {Root}, state {State})",
     RuntimeIdentity.RuntimeVersion, config.Listen, config.Root, config.State);
+using var reload = app.Services.GetRequiredService<ConfigReload>();
+reload.ListenForSighup();
+// Type=notify: systemd starts the units that need the CRI socket (the kubelet) only now that it serves.
+SystemdNotify.Send($"READY=1\nMAINPID={Environment.ProcessId}");
+app.Lifetime.ApplicationStopping.Register(() => SystemdNotify.Send("STOPPING=1"));
 
 // Stopping the daemon only stops serving: containers are not its children and keep running.
 await app.WaitForShutdownAsync();

@@ -2,10 +2,12 @@ using CriShim.Ctl;
 using CriShim.Ctl.Commands;
 using Grpc.Core;
 
-ICommand[] commands = [new VersionCommand(), new InfoCommand(), new RunPodCommand(), new PodsCommand(), new InspectPodCommand(), new StopPodCommand(), new RemovePodCommand(),
+List<ICommand> commands = [new VersionCommand(), new InfoCommand(), new RunPodCommand(), new PodsCommand(), new InspectPodCommand(), new StopPodCommand(), new RemovePodCommand(),
     new CreateContainerCommand(), new StartContainerCommand(), new StopContainerCommand(), new RemoveContainerCommand(), new ContainersCommand(),
     new InspectContainerCommand(), new LogsCommand(), new ExecCommand(), new AttachCommand(), new PortForwardCommand(), new RunContainerCommand(),
-    new ImagesCommand(), new PullCommand(), new RmiCommand(), new InspectImageCommand(), new ImageFsInfoCommand()];
+    new ImagesCommand(), new PullCommand(), new RmiCommand(), new InspectImageCommand(), new ImageFsInfoCommand(),
+    new StatsCommand(), new PodStatsCommand(), new EventsCommand()];
+commands.Add(new CompletionCommand(commands));
 
 try
 {

@@ -6,7 +6,8 @@ namespace CriShim.NativeTests.Infrastructure;
 /// <summary>
 /// A TCP forwarder on 127.0.0.1 in front of a real server that, while <see cref="CutAfterBytes"/> is
 /// set, drops every connection once that many response bytes have passed: the server going away
-/// in the middle of a transfer, at a point the test chooses.
+/// in the middle of a transfer, at a point the test chooses. With <see cref="Stall"/> it keeps the
+/// connections open instead and sends nothing more: a registry that hangs mid-transfer.
 /// </summary>
 public sealed class CuttingProxy : IAsyncDisposable
 {
@@ -28,6 +29,9 @@ public sealed class CuttingProxy : IAsyncDisposable
 
     /// <summary>Response bytes after which connections are dropped; null forwards everything.</summary>
     public long? CutAfterBytes { get; set; }
+
+    /// <summary>Past <see cref="CutAfterBytes"/>, hold the connection silently instead of dropping it.</summary>
+    public bool Stall { get; set; }
 
     public async ValueTask DisposeAsync()
     {
@@ -78,6 +82,10 @@ public sealed class CuttingProxy : IAsyncDisposable
             var total = Interlocked.Add(ref _forwarded, read);
             if (CutAfterBytes is { } limit && total > limit)
             {
+                if (Stall)
+                {
+                    await Task.Delay(Timeout.Infinite, cancel);
+                }
                 return;
             }
             await to.WriteAsync(buffer.AsMemory(0, read), cancel);

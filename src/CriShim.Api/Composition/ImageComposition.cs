@@ -22,6 +22,11 @@ public static class ImageComposition
         services.AddSingleton(p => new ImageGarbageCollector(
             p.GetRequiredService<ImageStore>(), p.GetRequiredService<LayerStore>(), p.GetRequiredService<BlobStore>(),
             p.GetRequiredService<ContentPins>(), p.GetServices<ILayerUsers>(), p.GetRequiredService<ILogger<ImageGarbageCollector>>()));
+        services.AddSingleton(p =>
+        {
+            var config = p.GetRequiredService<DaemonConfig>();
+            return new ImagePullSettings(config.ImagePullProgressTimeout, config.MaxConcurrentDownloads);
+        });
         services.AddSingleton<ImagePuller>();
         services.AddSingleton<ImageCatalog>();
         services.AddHostedService<ImageStoreStartup>();

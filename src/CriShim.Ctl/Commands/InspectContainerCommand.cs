@@ -1,11 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CriShim.Protocol.V1;
-using Google.Protobuf;
 
 namespace CriShim.Ctl.Commands;
 
-/// <summary>Verbose container status as crictl prints it: <c>{"status": ..., "info": ...}</c>.</summary>
+/// <summary>Verbose container status in crictl's JSON (<see cref="CrictlJson"/>): <c>{"info": ..., "status": ...}</c>.</summary>
 internal sealed class InspectContainerCommand : ICommand
 {
     public string Name => "inspect";
@@ -21,12 +18,13 @@ internal sealed class InspectContainerCommand : ICommand
         foreach (var id in options.Positional)
         {
             var response = await context.Cri.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id, Verbose = true }, context.Call());
-            var document = new JsonObject { ["status"] = JsonNode.Parse(JsonFormatter.Default.Format(response.Status)) };
-            foreach (var (key, value) in response.Info.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            var status = response.Status;
+            context.Output.WriteLine(CrictlJson.Document(status, new Dictionary<string, long?>
             {
-                document[key] = JsonNode.Parse(value);
-            }
-            context.Output.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                ["createdAt"] = status.CreatedAt,
+                ["startedAt"] = status.State == ContainerState.ContainerCreated ? null : status.StartedAt,
+                ["finishedAt"] = status.State is ContainerState.ContainerExited or ContainerState.ContainerUnknown ? status.FinishedAt : null,
+            }, response.Info));
         }
         return 0;
     }

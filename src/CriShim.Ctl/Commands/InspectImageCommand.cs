@@ -1,11 +1,8 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CriShim.Protocol.V1;
-using Google.Protobuf;
 
 namespace CriShim.Ctl.Commands;
 
-/// <summary><c>crishimctl inspecti IMAGE</c>: verbose ImageStatus as JSON, the <c>info</c> values parsed, as crictl prints it.</summary>
+/// <summary><c>crishimctl inspecti IMAGE</c>: verbose ImageStatus in crictl's JSON (<see cref="CrictlJson"/>).</summary>
 internal sealed class InspectImageCommand : ICommand
 {
     public string Name => "inspecti";
@@ -26,12 +23,7 @@ internal sealed class InspectImageCommand : ICommand
                 Console.Error.WriteLine($"crishimctl: no such image {reference} present");
                 return 1;
             }
-            var document = new JsonObject { ["status"] = JsonNode.Parse(JsonFormatter.Default.Format(status.Image)) };
-            foreach (var (key, value) in status.Info)
-            {
-                document[key] = JsonNode.Parse(value);
-            }
-            context.Output.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            context.Output.WriteLine(CrictlJson.Document(status.Image, new Dictionary<string, long?>(), status.Info));
         }
         return 0;
     }

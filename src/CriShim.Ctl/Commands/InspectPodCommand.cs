@@ -1,16 +1,10 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CriShim.Protocol.V1;
-using Google.Protobuf;
 
 namespace CriShim.Ctl.Commands;
 
-/// <summary>Verbose status of pods as crictl prints it: <c>{"status": ..., "info": ...}</c> with the info parsed as JSON.</summary>
+/// <summary>Verbose status of pods in crictl's JSON (<see cref="CrictlJson"/>); a READY pod shows <c>"state": "SANDBOX_READY"</c>.</summary>
 internal sealed class InspectPodCommand : ICommand
 {
-    /// <summary>With default values, so a READY pod shows <c>"state": "SANDBOX_READY"</c> as crictl prints it.</summary>
-    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
-
     public string Name => "inspectp";
     public string Summary => "Display the status of one or more pods: inspectp ID...";
 
@@ -24,12 +18,8 @@ internal sealed class InspectPodCommand : ICommand
         foreach (var id in options.Positional)
         {
             var response = await context.Cri.Runtime.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = id, Verbose = true }, context.Call());
-            var document = new JsonObject { ["status"] = JsonNode.Parse(Formatter.Format(response.Status)) };
-            foreach (var (key, value) in response.Info.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            {
-                document[key] = JsonNode.Parse(value);
-            }
-            context.Output.WriteLine(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            context.Output.WriteLine(CrictlJson.Document(response.Status,
+                new Dictionary<string, long?> { ["createdAt"] = response.Status.CreatedAt }, response.Info));
         }
         return 0;
     }

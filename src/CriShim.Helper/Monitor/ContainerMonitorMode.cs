@@ -45,6 +45,15 @@ internal static class ContainerMonitorMode
             Report(new ContainerStartResult { Error = e.Message, Failure = e.Failure });
             return 1;
         }
+        try
+        {
+            JoinOwnCgroup(spec.MonitorCgroupProcsFiles);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report(new ContainerStartResult { Error = "moving the monitor out of the daemon's cgroup: " + e.Message, Failure = StartFailure.Setup });
+            return 1;
+        }
         var stdio = ProcessStdio.Create(spec.Process);
         AttachSocket attachSocket;
         try
@@ -178,6 +187,15 @@ internal static class ContainerMonitorMode
         catch (ErrnoException e)
         {
             throw new InitStageException(StartFailure.Setup, "joining the pod namespaces: " + e.Message);
+        }
+    }
+
+    /// <summary>Before anything else: whatever the monitor spawns from here on starts outside the daemon's cgroup too.</summary>
+    private static void JoinOwnCgroup(IReadOnlyList<string> procsFiles)
+    {
+        foreach (var procs in procsFiles)
+        {
+            File.WriteAllText(procs, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
     }
 

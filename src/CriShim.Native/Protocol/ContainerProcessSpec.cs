@@ -47,6 +47,12 @@ public sealed record ContainerProcessSpec
     /// </summary>
     public IReadOnlyList<string> CgroupProcsFiles { get; set; } = [];
 
+    /// <summary>
+    /// The <c>cgroup.procs</c> files of the monitor's own cgroup, which it joins first: out of the daemon's
+    /// cgroup, it outlives a stop of the daemon's service.
+    /// </summary>
+    public IReadOnlyList<string> MonitorCgroupProcsFiles { get; set; } = [];
+
     /// <summary>The file with the <c>oom_kill</c> counter: v1 <c>memory.oom_control</c>, v2 <c>memory.events</c>.</summary>
     public string? OomKillCounterFile { get; set; }
 

@@ -16,6 +16,12 @@ public sealed record DaemonConfig
     public string CgroupDriver { get; init; } = "cgroupfs";
     public string LogLevel { get; init; } = "info";
 
+    /// <summary>A pull that receives no bytes for this long fails with DeadlineExceeded; zero waits forever (containerd's default: 5 minutes).</summary>
+    public TimeSpan ImagePullProgressTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many layers of one image are downloaded at the same time.</summary>
+    public int MaxConcurrentDownloads { get; init; } = 3;
+
     /// <summary>ADDR:PORT of the Prometheus endpoint (<c>/metrics</c>); null (the default) serves none.</summary>
     public string? MetricsAddress { get; init; }
 }

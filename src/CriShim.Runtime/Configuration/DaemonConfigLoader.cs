@@ -35,6 +35,10 @@ public static class DaemonConfigLoader
             (c, v) => c with { CgroupDriver = v == "cgroupfs" ? v : throw new ConfigException($"cgroup driver '{v}' is not supported: only 'cgroupfs' is") }),
         new("log-level", "log_level", "trace, debug, info, warn or error",
             (c, v) => c with { LogLevel = LogLevels.Contains(v) ? v : throw new ConfigException($"log level '{v}' is not one of {string.Join(", ", LogLevels)}") }),
+        new("image-pull-progress-timeout", "image_pull_progress_timeout", "a pull that receives no bytes for this long fails (0: never)",
+            (c, v) => c with { ImagePullProgressTimeout = Duration.Parse("image pull progress timeout", v) }),
+        new("max-concurrent-downloads", "max_concurrent_downloads", "layers of one image downloaded at the same time",
+            (c, v) => c with { MaxConcurrentDownloads = int.TryParse(v, out var n) && n is > 0 and <= 64 ? n : throw new ConfigException($"max concurrent downloads '{v}' is not a number from 1 to 64") }),
         new("metrics-address", "metrics_address", "ADDR:PORT to serve Prometheus metrics on at /metrics (empty: off)",
             (c, v) => c with { MetricsAddress = v.Length == 0 ? null : MetricsAddress(v) }),
     ];
@@ -125,24 +129,32 @@ public static class DaemonConfigLoader
         var defaults = new DaemonConfig();
         foreach (var o in Options)
         {
-            lines.Add($"  --{o.Flag,-24}{o.Help}; key '{o.Key}', default {DefaultOf(defaults, o.Flag)}");
+            lines.Add($"  --{o.Flag,-24}{o.Help}; key '{o.Key}', default {DefaultOf(defaults, o.Key)}");
         }
         return string.Join('\n', lines);
     }
 
-    private static string DefaultOf(DaemonConfig d, string flag) => flag switch
+    /// <summary>Every key's value in <paramref name="config"/>, as the file would spell it (empty: unset).</summary>
+    public static IReadOnlyDictionary<string, string> Values(DaemonConfig config) => new Dictionary<string, string>
     {
-        "listen" => d.Listen,
-        "root" => d.Root,
-        "state" => d.State,
-        "registries-conf" => d.RegistriesConf,
-        "cni-conf-dir" => d.CniConfDir,
-        "cni-bin-dir" => string.Join(':', d.CniBinDirs),
-        "stream-address" => d.StreamAddress,
-        "cgroup-driver" => d.CgroupDriver,
-        "metrics-address" => d.MetricsAddress ?? "off",
-        _ => d.LogLevel,
+        ["listen"] = config.Listen,
+        ["root"] = config.Root,
+        ["state"] = config.State,
+        ["registries_conf"] = config.RegistriesConf,
+        ["cni_conf_dir"] = config.CniConfDir,
+        ["cni_bin_dir"] = string.Join(':', config.CniBinDirs),
+        ["stream_address"] = config.StreamAddress,
+        ["cgroup_driver"] = config.CgroupDriver,
+        ["log_level"] = config.LogLevel,
+        ["image_pull_progress_timeout"] = Duration.Format(config.ImagePullProgressTimeout),
+        ["max_concurrent_downloads"] = config.MaxConcurrentDownloads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["metrics_address"] = config.MetricsAddress ?? "",
     };
+
+    /// <summary>The TOML keys, in the order <c>--help</c> lists them.</summary>
+    public static IReadOnlyList<string> Keys => Options.Select(o => o.Key).ToList();
+
+    private static string DefaultOf(DaemonConfig d, string key) => Values(d)[key] is { Length: > 0 } value ? value : "off";
 
     private static DaemonConfig ApplyToml(DaemonConfig config, string toml, string origin)
     {
@@ -163,7 +175,8 @@ public static class DaemonConfigLoader
             {
                 string s => s,
                 TomlArray a when a.All(x => x is string) => string.Join(':', a.Cast<string>()),
-                _ => throw new ConfigException($"{origin}: key '{key}' must be a string"),
+                long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => throw new ConfigException($"{origin}: key '{key}' must be a string or a number"),
             };
             try
             {

@@ -99,6 +99,7 @@ public sealed partial class ContainerService
         cgroups.Create(cgroupPath);
         cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
         ApplyResources(cgroupPath, resources);
+        cgroups.Create(MonitorCgroup.Of(cgroupPath, id));
         FaultPoint.Reach("create-container.after-cgroup");
 
         AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
@@ -144,6 +145,7 @@ public sealed partial class ContainerService
             StateDirectory = state.Path,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
+            MonitorCgroupProcsFiles = cgroups.ProcsFiles(MonitorCgroup.Of(cgroupPath, id)),
             OomKillCounterFile = OomKillCounterFile(procsFiles),
         };
     }

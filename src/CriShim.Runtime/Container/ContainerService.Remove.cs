@@ -26,6 +26,10 @@ public sealed partial class ContainerService
         // Also for CREATED and half-started containers: nothing may be left in the cgroup.
         await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
         cgroups.Remove(container.Record.CgroupPath);
+        // The monitor ends right after the container; one still finishing its log has nothing left to report to.
+        var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, container.Id);
+        await Task.Run(() => cgroups.Kill(monitorCgroup));
+        cgroups.Remove(monitorCgroup);
         FaultPoint.Reach("remove-container.after-cgroup");
         DeleteDirectory(StateOf(container.Id).Path);
         DeleteDirectory(store.DirectoryOf(container.Id).Path);

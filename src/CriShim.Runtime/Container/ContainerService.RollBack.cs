@@ -6,7 +6,7 @@ public sealed partial class ContainerService
 {
     /// <summary>
     /// Undoes what a CreateContainer that did not finish may have acquired, as its record names it:
-    /// the cgroup (emptied first), the writable layer and the state dir; then the record and the name.
+    /// the cgroup and the monitor's (emptied first), the writable layer and the state dir; then the record and the name.
     /// Runs when Create fails and, at start-up, for every container a crash left creating. When a step
     /// fails the container stays, CREATED, for RemoveContainer to finish.
     /// </summary>
@@ -20,6 +20,9 @@ public sealed partial class ContainerService
         {
             await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
             cgroups.Remove(container.Record.CgroupPath);
+            var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, id);
+            await Task.Run(() => cgroups.Kill(monitorCgroup));
+            cgroups.Remove(monitorCgroup);
             DeleteDirectory(StateOf(id).Path);
             DeleteDirectory(store.DirectoryOf(id).Path);
         }

@@ -10,7 +10,7 @@ public sealed partial class ContainerService
     /// <summary>
     /// At start-up, after the rollbacks: containers that this daemon's --root or --state holds but no
     /// record names go: their monitor (found by the spec under --root it runs), the processes
-    /// started.json names, the cgroup <c>crishim-&lt;id&gt;</c>, the writable layer and the state dir.
+    /// started.json names, the cgroups <c>crishim-&lt;id&gt;</c> and <c>crishim-monitor-&lt;id&gt;</c>, the writable layer and the state dir.
     /// Ids come only from this daemon's own directories, so another crishim's containers are never
     /// touched. Each removal is logged.
     /// </summary>
@@ -34,7 +34,7 @@ public sealed partial class ContainerService
                 Processes.Signal(new ProcessIdentity(started.Pid, started.StartTime), Signals.SIGKILL);
             }
         }
-        foreach (var cgroup in CgroupSearch.FindNamed(cgroups, orphans.Select(id => $"crishim-{id}").ToHashSet(StringComparer.Ordinal)))
+        foreach (var cgroup in CgroupSearch.FindNamed(cgroups, orphans.SelectMany(id => new[] { $"crishim-{id}", $"{MonitorCgroup.Prefix}{id}" }).ToHashSet(StringComparer.Ordinal)))
         {
             log.LogWarning("sweeping cgroup {Cgroup} of a container no record names", cgroup);
             cgroups.Kill(cgroup);

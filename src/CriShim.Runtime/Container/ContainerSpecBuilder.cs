@@ -84,6 +84,7 @@ public static class ContainerSpecBuilder
             MaskedPaths = privileged ? [] : OrDefault(security.MaskedPaths, DefaultMaskedPaths),
             ReadonlyPaths = privileged ? [] : OrDefault(security.ReadonlyPaths, DefaultReadonlyPaths),
             CgroupProcsFiles = inputs.CgroupProcsFiles,
+            MonitorCgroupProcsFiles = inputs.MonitorCgroupProcsFiles,
             OomKillCounterFile = inputs.OomKillCounterFile,
             OomScoreAdj = config.Linux?.Resources is { } resources ? (int)Math.Clamp(resources.OomScoreAdj, -1000, 1000) : null,
             LogPath = inputs.LogPath,

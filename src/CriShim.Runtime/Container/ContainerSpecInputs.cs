@@ -45,6 +45,7 @@ public sealed record ContainerSpecInputs
     public required string StateDirectory { get; init; }
     public string? LogPath { get; init; }
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+    public IReadOnlyList<string> MonitorCgroupProcsFiles { get; init; } = [];
     public string? OomKillCounterFile { get; init; }
 
     /// <summary>Architecture, kernel and profile files that seccomp profiles are evaluated against.</summary>

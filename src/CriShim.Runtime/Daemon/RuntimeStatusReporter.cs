@@ -82,7 +82,7 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
         root = config.Root,
         state = config.State,
         registriesConf = config.RegistriesConf,
-        cniConfDir = config.CniConfDir,
+        cniConfDir = cni.Path,
         cniBinDir = config.CniBinDirs,
         streamAddress = config.StreamAddress,
         cgroupDriver = config.CgroupDriver,

@@ -21,34 +21,56 @@ public sealed class ImagePuller(
     ImageGarbageCollector collector,
     PullProgressBoard board,
     PlatformSelector platform,
+    ImagePullSettings settings,
     ILogger<ImagePuller> log)
 {
     private const int MaxConfigBytes = 8 * 1024 * 1024;
-    private const int ParallelLayers = 3;
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
-    public async Task<ImageRecord> PullAsync(string image, RegistryCredentials credentials, CancellationToken cancel)
+    /// <summary>
+    /// Pulls <paramref name="image"/>; ends with <see cref="DeadlineExceededException"/> when nothing arrives for the
+    /// configured progress timeout, and cancelled when <paramref name="caller"/> is. Either way nothing half-done stays.
+    /// </summary>
+    public async Task<ImageRecord> PullAsync(string image, RegistryCredentials credentials, CancellationToken caller)
     {
         var reference = ImageReference.Parse(image);
+        using var deadline = new PullDeadline(settings.ProgressTimeout, caller);
+        try
+        {
+            return await PullAsync(reference, credentials, deadline);
+        }
+        catch (Exception e) when (deadline.Expired && !caller.IsCancellationRequested)
+        {
+            log.LogWarning("{Image}: no progress for {Timeout}, pull abandoned ({Error})", reference, settings.ProgressTimeout, e.Message);
+            throw new DeadlineExceededException(
+                $"pull of {reference} abandoned: nothing arrived from the registry for {Configuration.Duration.Format(settings.ProgressTimeout)} (image_pull_progress_timeout)");
+        }
+    }
+
+    private async Task<ImageRecord> PullAsync(ImageReference reference, RegistryCredentials credentials, PullDeadline deadline)
+    {
+        var cancel = deadline.Token;
         var started = Stopwatch.StartNew();
         var progress = board.Start(reference);
-        await using var ticker = new Timer(_ => log.LogInformation("pulling {Image}: {Progress}", reference, progress), null, ProgressInterval, ProgressInterval);
+        await using var ticker = new Timer(_ => log.LogDebug("pulling {Image}: {Progress}", reference, progress), null, ProgressInterval, ProgressInterval);
         try
         {
             var (session, top) = await ResolveAsync(reference, credentials, cancel);
+            deadline.Progressed();
             var manifest = top;
             if (MediaTypes.IsIndex(top.MediaType))
             {
                 var index = ImageDocuments.Parse<IndexDocument>(top.Content, $"index of {reference}");
                 var chosen = platform.Select(index.Manifests, reference.ToString());
                 manifest = await session.GetManifestAsync(chosen.Digest, Digest.Parse(chosen.Digest), cancel);
+                deadline.Progressed();
             }
             if (!MediaTypes.IsManifest(manifest.MediaType))
             {
                 throw new InvalidArgumentException($"{reference} is a {manifest.MediaType}, not an image manifest crishim can run");
             }
             var document = ImageDocuments.Parse<ManifestDocument>(manifest.Content, $"manifest of {reference}");
-            var record = await PullManifestAsync(reference, session, manifest, document, progress, cancel);
+            var record = await PullManifestAsync(reference, session, manifest, document, progress, deadline);
             var tag = reference.Tag is null ? null : reference.ToString();
             FaultPoint.Reach("pull-image.before-record");
             var stored = images.Record(record, tag, $"{reference.Name}@{top.Digest}");
@@ -89,8 +111,9 @@ public sealed class ImagePuller(
     }
 
     private async Task<ImageRecord> PullManifestAsync(ImageReference reference, RegistrySession session, FetchedManifest manifest,
-        ManifestDocument document, PullProgress progress, CancellationToken cancel)
+        ManifestDocument document, PullProgress progress, PullDeadline deadline)
     {
+        var cancel = deadline.Token;
         if (document.SchemaVersion != 2 || !Digest.TryParse(document.Config.Digest, out var configDigest))
         {
             throw new InvalidArgumentException($"manifest {manifest.Digest} of {reference} is not a schema 2 image manifest with a sha256 config");
@@ -103,6 +126,7 @@ public sealed class ImagePuller(
             }
         }
         var config = await FetchConfigAsync(session, document.Config, configDigest, cancel);
+        deadline.Progressed();
         var configDocument = ImageDocuments.Parse<ImageConfigDocument>(config, $"config {configDigest} of {reference}");
         var diffIds = (configDocument.RootFs?.DiffIds ?? []).Select(Digest.Parse).ToList();
         if (diffIds.Count != document.Layers.Count)
@@ -114,13 +138,13 @@ public sealed class ImagePuller(
         blobs.Put(configDigest, config);
         blobs.Put(manifest.Digest, manifest.Content);
         progress.Plan(document.Layers.Count, document.Layers.Sum(l => l.Size));
-        using var throttle = new SemaphoreSlim(ParallelLayers);
+        using var throttle = new SemaphoreSlim(settings.MaxConcurrentDownloads);
         await Task.WhenAll(document.Layers.Select(async (layer, i) =>
         {
             await throttle.WaitAsync(cancel);
             try
             {
-                await PullLayerAsync(reference, session, layer, diffIds[i], chainIds[i], progress, cancel);
+                await PullLayerAsync(reference, session, layer, diffIds[i], chainIds[i], progress, deadline);
             }
             finally
             {
@@ -139,20 +163,23 @@ public sealed class ImagePuller(
     }
 
     private async Task PullLayerAsync(ImageReference reference, RegistrySession session, Descriptor layer, Digest diffId, Digest chainId,
-        PullProgress progress, CancellationToken cancel)
+        PullProgress progress, PullDeadline deadline)
     {
         var read = 0L;
         var unpacked = await layers.EnsureAsync(chainId, diffId, layer, async c =>
         {
             log.LogInformation("{Image}: fetching layer {Digest} ({Size} bytes)", reference, layer.Digest, layer.Size);
             var response = await session.OpenBlobAsync(layer, c);
+            deadline.Progressed();
             return await response.Content.ReadAsStreamAsync(c);
         }, n =>
         {
             read += n;
             progress.Read(n);
-        }, cancel);
+            deadline.Progressed();
+        }, deadline.Token);
         progress.LayerDone(layer.Size - read);
+        log.LogDebug("pulling {Image}: layer {Digest} done, {Progress}", reference, layer.Digest, progress);
         if (unpacked)
         {
             log.LogInformation("{Image}: unpacked layer {Digest} as {ChainId}", reference, layer.Digest, chainId);

@@ -131,13 +131,13 @@ public sealed class LayerUnpacker(UnpackLimits limits)
                 throw new LayerRejectedException($"the layer unpacks to more than {limits.MaxLayerBytes} bytes");
             }
             Replace(name, path);
-            // CreateNew is O_CREAT|O_EXCL: it never opens through a symlink.
+            // CreateNew is O_CREAT|O_EXCL: it never opens through a symlink. No preallocation of the declared
+            // size: a header may claim gigabytes that never arrive, and the disk is spent only as data does.
             using (var file = new FileStream(path, new FileStreamOptions
             {
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                PreallocationSize = entry.Size,
             }))
             {
                 data.CopyTo(file, 128 * 1024);

@@ -76,6 +76,7 @@ public sealed class RegistryClient : IDisposable
     {
         var handler = new SocketsHttpHandler
         {
+            // As containerd's dialer; what comes after the connect is watched by the pull's PullDeadline.
             ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.None,
@@ -96,6 +97,8 @@ public sealed record FetchedManifest(byte[] Content, string MediaType, Digest Di
 public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endpoint, RegistryCredentials credentials)
 {
     private const int MaxManifestBytes = 4 * 1024 * 1024;
+    private const int MaxTokenBytes = 1024 * 1024;
+    private const int MaxErrorBytes = 4096;
     private AuthenticationHeaderValue? _authorization =
         credentials.RegistryToken is { } token ? new AuthenticationHeaderValue("Bearer", token) : null;
 
@@ -104,7 +107,7 @@ public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endp
     public async Task<FetchedManifest> GetManifestAsync(string reference, Digest? expected, CancellationToken cancel)
     {
         using var response = await SendAsync($"manifests/{reference}", MediaTypes.ManifestAccept, cancel);
-        await EnsureFoundAsync(response, $"manifest {endpoint.Repository}:{reference}");
+        await EnsureFoundAsync(response, $"manifest {endpoint.Repository}:{reference}", cancel);
         if (response.Content.Headers.ContentLength > MaxManifestBytes)
         {
             throw new InvalidArgumentException($"manifest {reference} from {endpoint.Host} is larger than {MaxManifestBytes} bytes");
@@ -130,7 +133,7 @@ public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endp
         var response = await SendAsync($"blobs/{blob.Digest}", [], cancel);
         try
         {
-            await EnsureFoundAsync(response, $"blob {blob.Digest}");
+            await EnsureFoundAsync(response, $"blob {blob.Digest}", cancel);
             return response;
         }
         catch
@@ -188,17 +191,43 @@ public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endp
         }
         var scope = challenge.Scope ?? $"repository:{endpoint.Repository}:pull";
         using var request = TokenRequest(realm, challenge.Service, scope);
-        using var response = await client.ClientFor(endpoint).SendAsync(request, cancel);
+        using var response = await SendTokenRequestAsync(request, realm, cancel);
         if (!response.IsSuccessStatusCode)
         {
             throw Denied($"token server {realm.Authority} answered {(int)response.StatusCode} for scope {scope} ({credentials})");
         }
-        using var json = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancel));
+        var body = await ReadBoundedAsync(response, MaxTokenBytes, cancel)
+            ?? throw Denied($"token server {realm.Authority} sent an answer larger than {MaxTokenBytes} bytes");
+        using var json = ParseToken(body, realm);
         var token = (json.RootElement.TryGetProperty("token", out var t) ? t.GetString() : null)
             ?? (json.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null);
         return token is { Length: > 0 }
             ? new AuthenticationHeaderValue("Bearer", token)
             : throw Denied($"token server {realm.Authority} returned no token");
+    }
+
+    private async Task<HttpResponseMessage> SendTokenRequestAsync(HttpRequestMessage request, Uri realm, CancellationToken cancel)
+    {
+        try
+        {
+            return await client.ClientFor(endpoint).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new UnavailableException($"token server {realm.Authority} of {endpoint.Host} is unreachable: {e.Message}", e);
+        }
+    }
+
+    private JsonDocument ParseToken(byte[] body, Uri realm)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw Denied($"token server {realm.Authority} answered with something that is not JSON");
+        }
     }
 
     private HttpRequestMessage TokenRequest(Uri realm, string? service, string scope)
@@ -231,14 +260,14 @@ public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endp
     private FailedPreconditionException Denied(string why) =>
         new($"registry {endpoint.Host} refused access to {endpoint.Repository}: it {why}");
 
-    private async Task EnsureFoundAsync(HttpResponseMessage response, string what)
+    private async Task EnsureFoundAsync(HttpResponseMessage response, string what, CancellationToken cancel)
     {
         if (response.IsSuccessStatusCode)
         {
             return;
         }
         var status = (int)response.StatusCode;
-        var body = await ReadErrorAsync(response);
+        var body = await ReadErrorAsync(response, cancel);
         throw response.StatusCode switch
         {
             HttpStatusCode.NotFound => new NotFoundException($"{what} not found on {endpoint.Host}{body}"),
@@ -249,36 +278,37 @@ public sealed class RegistrySession(RegistryClient client, RegistryEndpoint endp
         };
     }
 
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response)
+    /// <summary>The start of an error body for the message; the rest is never read.</summary>
+    private async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancel)
     {
         try
         {
-            var text = await response.Content.ReadAsStringAsync();
-            return text.Length == 0 ? "" : ": " + (text.Length > 300 ? text[..300] : text).Trim();
+            await using var body = await response.Content.ReadAsStreamAsync(cancel);
+            var buffer = new byte[MaxErrorBytes];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancel)) > 0)
+            {
+                length += read;
+            }
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, length).Trim();
+            return text.Length == 0 ? "" : ": " + (text.Length > 300 ? text[..300] : text);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
             return "";
         }
     }
 
-    private async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
+    private async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancel) =>
+        await ReadBoundedAsync(response, limit, cancel)
+            ?? throw new InvalidArgumentException($"a document from {endpoint.Host} is larger than {limit} bytes");
+
+    private async Task<byte[]?> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancel)
     {
         try
         {
-            await using var body = await response.Content.ReadAsStreamAsync(cancel);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = await body.ReadAsync(chunk, cancel)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > limit)
-                {
-                    throw new InvalidArgumentException($"a document from {endpoint.Host} is larger than {limit} bytes");
-                }
-            }
-            return buffer.ToArray();
+            return await BoundedBody.ReadAsync(response, limit, cancel);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

@@ -13,16 +13,24 @@ public sealed class CniConfigDirectory(DaemonConfig config)
 {
     private static readonly string[] Extensions = [".conflist", ".conf", ".json"];
 
-    public string Path => config.CniConfDir;
+    private volatile string _path = config.CniConfDir;
+
+    /// <summary>The directory searched; a configuration reload (SIGHUP) may point it elsewhere.</summary>
+    public string Path
+    {
+        get => _path;
+        set => _path = value;
+    }
 
     public Lookup Find()
     {
         var problems = new List<string>();
-        if (!Directory.Exists(config.CniConfDir))
+        var directory = Path;
+        if (!Directory.Exists(directory))
         {
-            return new Lookup(null, null, [$"directory {config.CniConfDir} does not exist"]);
+            return new Lookup(null, null, [$"directory {directory} does not exist"]);
         }
-        var files = Directory.EnumerateFiles(config.CniConfDir)
+        var files = Directory.EnumerateFiles(directory)
             .Where(f => Extensions.Contains(System.IO.Path.GetExtension(f)))
             .Order(StringComparer.Ordinal);
         foreach (var file in files)
@@ -36,7 +44,7 @@ public sealed class CniConfigDirectory(DaemonConfig config)
         }
         if (problems.Count == 0)
         {
-            problems.Add($"no .conflist, .conf or .json file in {config.CniConfDir}");
+            problems.Add($"no .conflist, .conf or .json file in {directory}");
         }
         return new Lookup(null, null, problems);
     }

@@ -90,7 +90,11 @@ public sealed class DaemonConfigLoaderTests
 
     [Theory]
     [InlineData("unknown_key = \"x\"", "unknown key 'unknown_key'")]
-    [InlineData("root = 5", "key 'root' must be a string")]
+    [InlineData("root = true", "key 'root' must be a string or a number")]
+    [InlineData("root = 5", "root must be an absolute path")]
+    [InlineData("image_pull_progress_timeout = \"5 minutes\"", "not a duration")]
+    [InlineData("image_pull_progress_timeout = \"-5m\"", "not a duration")]
+    [InlineData("max_concurrent_downloads = 0", "not a number from 1 to 64")]
     [InlineData("root = ", "/etc/x.toml")]
     public void Bad_toml_is_refused_naming_the_file(string toml, string message)
     {
@@ -113,9 +117,39 @@ public sealed class DaemonConfigLoaderTests
     {
         var usage = DaemonConfigLoader.Usage();
 
-        foreach (var flag in new[] { "--config", "--listen", "--root", "--state", "--registries-conf", "--cni-conf-dir", "--cni-bin-dir", "--stream-address", "--cgroup-driver", "--log-level", "--metrics-address" })
+        foreach (var flag in new[] { "--config", "--listen", "--root", "--state", "--registries-conf", "--cni-conf-dir", "--cni-bin-dir", "--stream-address", "--cgroup-driver", "--log-level", "--metrics-address", "--image-pull-progress-timeout", "--max-concurrent-downloads" })
         {
             Assert.Contains(flag, usage);
         }
+    }
+
+    [Fact]
+    public void Pull_settings_default_as_containerd_and_come_from_the_file_or_flags()
+    {
+        var defaults = DaemonConfigLoader.Build(null, "/x.toml", NoFlags);
+        var fromFile = DaemonConfigLoader.Build("image_pull_progress_timeout = \"1m30s\"\nmax_concurrent_downloads = 5", "/x.toml", NoFlags);
+        var fromFlag = DaemonConfigLoader.Build("image_pull_progress_timeout = \"1m30s\"", "/x.toml",
+            DaemonConfigLoader.ParseFlags(["--image-pull-progress-timeout", "0"]));
+
+        Assert.Equal(TimeSpan.FromMinutes(5), defaults.ImagePullProgressTimeout);
+        Assert.Equal(3, defaults.MaxConcurrentDownloads);
+        Assert.Equal(TimeSpan.FromSeconds(90), fromFile.ImagePullProgressTimeout);
+        Assert.Equal(5, fromFile.MaxConcurrentDownloads);
+        Assert.Equal(TimeSpan.Zero, fromFlag.ImagePullProgressTimeout);
+    }
+
+    [Theory]
+    [InlineData("5m", 300_000)]
+    [InlineData("1m30s", 90_000)]
+    [InlineData("250ms", 250)]
+    [InlineData("1.5s", 1_500)]
+    [InlineData("2h", 7_200_000)]
+    [InlineData("0", 0)]
+    public void Durations_are_read_as_go_writes_them_and_written_back_the_same(string text, long milliseconds)
+    {
+        var parsed = Duration.Parse("x", text);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), parsed);
+        Assert.Equal(parsed, Duration.Parse("x", Duration.Format(parsed)));
     }
 }
