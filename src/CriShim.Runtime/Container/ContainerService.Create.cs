@@ -133,6 +133,7 @@ public sealed partial class ContainerService
             Devices = devices,
             Directory = directory,
             StateDirectory = state.Path,
+            DefaultSeccomp = helper.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
             OomKillCounterFile = OomKillCounterFile(procsFiles),
