@@ -40,7 +40,8 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
                     networkCondition,
                 },
             },
-            Features = new RuntimeFeatures(),
+            // ContainerUserResolver applies Strict (only the groups the CRI names) and Merge (plus the image's /etc/group).
+            Features = new RuntimeFeatures { SupplementalGroupsPolicy = true },
         };
         response.RuntimeHandlers.AddRange(handlers.All.Select(h => new RuntimeHandler { Name = h.Name, Features = RuntimeHandlers.Features() }));
         if (verbose)

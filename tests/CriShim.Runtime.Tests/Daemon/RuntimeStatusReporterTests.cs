@@ -51,6 +51,7 @@ public sealed class RuntimeStatusReporterTests : IDisposable
         var handler = Assert.Single(status.RuntimeHandlers);
         Assert.Equal("", handler.Name);
         Assert.NotNull(handler.Features);
+        Assert.True(status.Features.SupplementalGroupsPolicy);
     }
 
     [Fact]
