@@ -159,6 +159,10 @@ internal static class RootfsSetup
         {
             ContainerMounts.Remount(target, MountFlags.ReadOnly);
         }
+        if (mount.RecursiveReadOnly)
+        {
+            RecursiveReadOnlyMounts.Apply(target);
+        }
     }
 
     /// <summary>Hides a path: /dev/null over a file, an empty read-only tmpfs over a directory (missing paths are fine).</summary>

@@ -47,7 +47,7 @@ public sealed class RuntimeHandlers
     /// <summary>What every handler supports; the same helper code serves them all.</summary>
     public static RuntimeHandlerFeatures Features() => new()
     {
-        RecursiveReadOnlyMounts = false,
+        RecursiveReadOnlyMounts = CriShim.Native.RecursiveReadOnlyMounts.IsSupported,
         UserNamespaces = false,
     };
 }
