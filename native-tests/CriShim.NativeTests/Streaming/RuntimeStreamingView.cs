@@ -2,6 +2,7 @@ using CriShim.NativeTests.Infrastructure;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Events;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
@@ -23,7 +24,7 @@ internal static class RuntimeStreamingView
         var sandboxes = new PodSandboxStore(config, NullLogger<PodSandboxStore>.Instance);
         var images = new ImageStore(config.Root, new LayerStore(config.Root, UnpackLimits.Default, NullLogger.Instance), NullLogger.Instance);
         var binary = new RuntimeHelperBinary(Repository.Binary(RuntimeHelperBinary.FileName));
-        var helper = new ContainerRuntimeHelper(binary);
+        var helper = new ContainerRuntimeHelper(new RuntimeHandlers(config, binary));
         var containers = new ContainerService(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance),
             sandboxes, images, CgroupHierarchy.Detect(), helper, new ContainerEventBroadcaster(NullLogger<ContainerEventBroadcaster>.Instance),
             NullLogger<ContainerService>.Instance);

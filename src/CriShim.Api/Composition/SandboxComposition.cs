@@ -1,4 +1,5 @@
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Sandbox;
 
 namespace CriShim.Api.Composition;
@@ -11,6 +12,7 @@ public static class SandboxComposition
     {
         services.AddSingleton<ICgroupManager>(p => CgroupHierarchy.Detect(p.GetRequiredService<ILogger<ICgroupManager>>()));
         services.AddSingleton(RuntimeHelperBinary.BesideDaemon());
+        services.AddSingleton<RuntimeHandlers>();
         services.AddSingleton<PauseLauncher>();
         services.AddSingleton<PodSandboxStore>();
         services.AddSingleton<SandboxService>();

@@ -1,11 +1,12 @@
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Container;
 using CriShim.Runtime.Image;
 using Grpc.Core;
 
 namespace CriShim.Api.Services;
 
 /// <summary>CRI <c>ImageService</c>. RPCs not overridden here answer UNIMPLEMENTED with their name.</summary>
-internal sealed class CriImageService(ImageCatalog images) : ImageService.ImageServiceBase
+internal sealed class CriImageService(ImageCatalog images, ContainerService containers) : ImageService.ImageServiceBase
 {
     public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
         Task.FromResult(images.ListImages(request.Filter));
@@ -22,6 +23,10 @@ internal sealed class CriImageService(ImageCatalog images) : ImageService.ImageS
         return Task.FromResult(new RemoveImageResponse());
     }
 
-    public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context) =>
-        Task.FromResult(images.ImageFsInfo());
+    public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context)
+    {
+        var response = images.ImageFsInfo();
+        response.ContainerFilesystems.Add(containers.WritableLayersUsage());
+        return Task.FromResult(response);
+    }
 }

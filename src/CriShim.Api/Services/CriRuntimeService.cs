@@ -56,6 +56,12 @@ internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxSer
         return new UpdateContainerResourcesResponse();
     }
 
+    public override async Task<UpdatePodSandboxResourcesResponse> UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest request, ServerCallContext context)
+    {
+        await sandboxes.UpdateResourcesAsync(request.PodSandboxId, request.Overhead, request.Resources);
+        return new UpdatePodSandboxResourcesResponse();
+    }
+
     public override async Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context)
     {
         await containers.ReopenLogAsync(request.ContainerId);

@@ -192,6 +192,10 @@ internal static class RootfsSetup
         {
             ContainerMounts.Remount(mounted, MountFlags.ReadOnly);
         }
+        if (mount.RecursiveReadOnly)
+        {
+            RecursiveReadOnlyMounts.Apply(target);
+        }
     }
 
     /// <summary>

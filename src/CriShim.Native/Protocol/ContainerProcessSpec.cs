@@ -117,6 +117,9 @@ public sealed record ContainerMount
 
     public bool Readonly { get; set; }
 
+    /// <summary>Read-only submounts too (CRI <c>recursive_read_only</c>); only with <see cref="Readonly"/> and private propagation.</summary>
+    public bool RecursiveReadOnly { get; set; }
+
     public MountPropagation Propagation { get; set; } = MountPropagation.Private;
 }
 

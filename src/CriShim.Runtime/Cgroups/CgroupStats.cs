@@ -27,6 +27,11 @@ public sealed record CgroupStats
     /// <summary>The swap limit (swap alone, without memory); null when there is none.</summary>
     public ulong? SwapLimitBytes { get; init; }
 
+    /// <summary>Pressure stall information of <c>cpu.pressure</c>, <c>memory.pressure</c> and <c>io.pressure</c>; null where the hierarchy has none (cgroup v1).</summary>
+    public PressureStats? CpuPressure { get; init; }
+    public PressureStats? MemoryPressure { get; init; }
+    public PressureStats? IoPressure { get; init; }
+
     /// <summary>What the cgroup may still use before hitting its memory limit; null without a limit.</summary>
     public ulong? AvailableBytes => MemoryLimitBytes is { } limit ? Difference(limit, WorkingSetBytes) : null;
 
@@ -34,7 +39,7 @@ public sealed record CgroupStats
 
     /// <summary>
     /// The use of several cgroups together (a pod that shares its cgroup parent with other pods): counters add
-    /// up; limits are unknown.
+    /// up; limits and stall shares are unknown.
     /// </summary>
     public static CgroupStats Sum(IEnumerable<CgroupStats> parts) => parts.Aggregate(Empty, (total, part) => new CgroupStats
     {

@@ -13,6 +13,10 @@ public static class CriUsage
         {
             cpu.UsageNanoCores = new UInt64Value { Value = rate };
         }
+        if (usage.CpuPressure is { } pressure)
+        {
+            cpu.Psi = Psi(pressure);
+        }
         return cpu;
     }
 
@@ -31,6 +35,25 @@ public static class CriUsage
         {
             memory.AvailableBytes = new UInt64Value { Value = available };
         }
+        if (usage.MemoryPressure is { } pressure)
+        {
+            memory.Psi = Psi(pressure);
+        }
         return memory;
     }
+
+    /// <summary>IO stalls; null where the kernel reports none (cgroup v1), as the CRI's only IO field is PSI.</summary>
+    public static IoUsage? Io(CgroupStats usage, long timestamp) =>
+        usage.IoPressure is { } pressure ? new IoUsage { Timestamp = timestamp, Psi = Psi(pressure) } : null;
+
+    /// <summary>The CRI's totals are nanoseconds; the kernel's are microseconds.</summary>
+    public static PsiStats Psi(PressureStats pressure) => new() { Some = Data(pressure.Some), Full = Data(pressure.Full) };
+
+    private static PsiData Data(PressureLine line) => new()
+    {
+        Total = line.TotalMicroseconds * 1000,
+        Avg10 = line.Avg10,
+        Avg60 = line.Avg60,
+        Avg300 = line.Avg300,
+    };
 }

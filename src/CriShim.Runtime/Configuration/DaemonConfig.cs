@@ -24,4 +24,7 @@ public sealed record DaemonConfig
 
     /// <summary>ADDR:PORT of the Prometheus endpoint (<c>/metrics</c>); null (the default) serves none.</summary>
     public string? MetricsAddress { get; init; }
+
+    /// <summary>The RuntimeClass handlers of <c>[runtimes.NAME]</c> tables, besides the default handler <c>""</c>.</summary>
+    public IReadOnlyList<RuntimeHandlerConfig> RuntimeHandlers { get; init; } = [];
 }

@@ -169,6 +169,11 @@ public static class DaemonConfigLoader
         }
         foreach (var (key, raw) in table)
         {
+            if (key == RuntimeHandlerConfig.TableKey)
+            {
+                config = config with { RuntimeHandlers = RuntimeHandlerConfig.Parse(raw, origin) };
+                continue;
+            }
             var option = Options.FirstOrDefault(o => o.Key == key)
                 ?? throw new ConfigException($"{origin}: unknown key '{key}'");
             var value = raw switch

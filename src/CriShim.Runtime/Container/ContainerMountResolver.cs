@@ -26,6 +26,7 @@ public static class ContainerMountResolver
             ContainerPath = mount.ContainerPath,
             HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
             Readonly = mount.Readonly,
+            RecursiveReadOnly = mount.RecursiveReadOnly,
             Propagation = mount.Propagation switch
             {
                 CriPropagation.PropagationHostToContainer => SpecPropagation.HostToContainer,
@@ -45,10 +46,7 @@ public static class ContainerMountResolver
         {
             throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
         }
-        if (mount.RecursiveReadOnly)
-        {
-            throw new UnimplementedException($"recursive read-only mounts ({mount.ContainerPath}) are not supported; crishim does not announce them to the kubelet");
-        }
+        CheckRecursiveReadOnly(mount);
         RequireAbsolute(mount.ContainerPath, "mount container_path");
         var destination = Path.GetFullPath(mount.ContainerPath).TrimEnd('/');
         if (ProcVolumes.IsInProc(destination) && !ProcVolumes.IsAllowed(destination))
@@ -57,6 +55,30 @@ public static class ContainerMountResolver
                 $"mount destination {mount.ContainerPath} is in /proc: only lxcfs' files (/proc/cpuinfo, meminfo, stat, uptime, loadavg, diskstats, swaps, slabinfo) may be mounted there");
         }
         RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
+    }
+
+    /// <summary>
+    /// The combinations containerd refuses: a recursive read-only mount must be read-only and private (a propagating
+    /// mount would receive new, writable submounts from the host), and needs a kernel with mount_setattr.
+    /// </summary>
+    private static void CheckRecursiveReadOnly(CriMount mount)
+    {
+        if (!mount.RecursiveReadOnly)
+        {
+            return;
+        }
+        if (!mount.Readonly)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath}: recursive_read_only needs readonly");
+        }
+        if (mount.Propagation != CriPropagation.PropagationPrivate)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath}: recursive_read_only needs private propagation, not {mount.Propagation}");
+        }
+        if (!RecursiveReadOnlyMounts.IsSupported)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath}: recursive_read_only needs mount_setattr (Linux 5.12), which this kernel lacks");
+        }
     }
 
     public static IReadOnlyList<ContainerDevice> ResolveDevices(IEnumerable<Protocol.V1.Device> devices, string hostRoot = "/")

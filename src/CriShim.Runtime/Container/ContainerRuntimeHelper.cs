@@ -11,29 +11,33 @@ namespace CriShim.Runtime.Container;
 /// Runs the NativeAOT runtime helper for containers: <c>container-start &lt;spec&gt;</c> (starts the
 /// monitor, which is not our child, and returns once the command runs) and <c>exec &lt;spec&gt;</c>
 /// (runs a command in a container and returns its output), each answering with one JSON document on
-/// stdout; and <c>exec-stream</c>, an interactive exec relayed over a socket.
+/// stdout; and <c>exec-stream</c>, an interactive exec relayed over a socket. Each runs the helper of the
+/// pod's runtime handler.
 /// </summary>
-public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
+public sealed class ContainerRuntimeHelper(RuntimeHandlers handlers)
 {
+    public RuntimeHandlers Handlers => handlers;
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>How long exec gets beyond its own timeout to kill the command and answer.</summary>
     private static readonly TimeSpan ExecGrace = TimeSpan.FromSeconds(10);
 
-    public Task<ContainerStartResult> StartAsync(string specFile) =>
-        RunAsync("container-start", specFile, ContainerJsonContext.Default.ContainerStartResult, StartTimeout, CancellationToken.None);
+    public Task<ContainerStartResult> StartAsync(string runtimeHandler, string specFile) =>
+        RunAsync(handlers.Of(runtimeHandler).Helper, "container-start", specFile, ContainerJsonContext.Default.ContainerStartResult, StartTimeout, CancellationToken.None);
 
     /// <summary>Runs an exec; <paramref name="timeout"/> null waits as long as the caller does.</summary>
-    public Task<ExecResult> ExecAsync(string specFile, TimeSpan? timeout, CancellationToken cancel) =>
-        RunAsync("exec", specFile, ContainerJsonContext.Default.ExecResult, timeout + ExecGrace, cancel);
+    public Task<ExecResult> ExecAsync(string runtimeHandler, string specFile, TimeSpan? timeout, CancellationToken cancel) =>
+        RunAsync(handlers.Of(runtimeHandler).Helper, "exec", specFile, ContainerJsonContext.Default.ExecResult, timeout + ExecGrace, cancel);
 
     /// <summary>
     /// Starts <c>exec-stream &lt;spec&gt; &lt;socket&gt;</c> and returns it once it listens on <paramref name="socket"/>
     /// (its first line on stdout); the caller connects, then waits for it or kills it.
     /// </summary>
-    public async Task<Process> StartExecStreamAsync(string specFile, string socket, CancellationToken cancel)
+    public async Task<Process> StartExecStreamAsync(string runtimeHandler, string specFile, string socket, CancellationToken cancel)
     {
-        var process = Start("exec-stream", specFile, socket);
+        var binary = handlers.Of(runtimeHandler).Helper;
+        var process = Start(binary, "exec-stream", specFile, socket);
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -60,11 +64,11 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
         }
     }
 
-    private Process Start(params string[] args)
+    private static Process Start(RuntimeHelperBinary binary, params string[] args)
     {
         if (!File.Exists(binary.Path))
         {
-            throw new FileNotFoundException($"the runtime helper {binary.Path} is missing; install it next to the crishim executable", binary.Path);
+            throw new FileNotFoundException($"the runtime helper {binary.Path} is missing; install it next to the crishim executable or fix the runtime handler's runtime_path", binary.Path);
         }
         var info = new ProcessStartInfo(binary.Path)
         {
@@ -79,10 +83,10 @@ public sealed class ContainerRuntimeHelper(RuntimeHelperBinary binary)
         return Process.Start(info)!;
     }
 
-    private async Task<T> RunAsync<T>(string mode, string specFile, JsonTypeInfo<T> answer, TimeSpan? timeout, CancellationToken cancel)
+    private static async Task<T> RunAsync<T>(RuntimeHelperBinary binary, string mode, string specFile, JsonTypeInfo<T> answer, TimeSpan? timeout, CancellationToken cancel)
         where T : class
     {
-        using var process = Start(mode, specFile);
+        using var process = Start(binary, mode, specFile);
         // Process.Dispose leaves redirected streams open once they were read (until a GC finalizes them).
         using var stdoutPipe = process.StandardOutput;
         using var stderrPipe = process.StandardError;

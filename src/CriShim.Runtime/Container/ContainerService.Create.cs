@@ -143,6 +143,7 @@ public sealed partial class ContainerService
             Devices = devices,
             Directory = directory,
             StateDirectory = state.Path,
+            DefaultSeccomp = helper.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
             MonitorCgroupProcsFiles = cgroups.ProcsFiles(MonitorCgroup.Of(cgroupPath, id)),

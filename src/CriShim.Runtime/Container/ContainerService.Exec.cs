@@ -30,7 +30,7 @@ public sealed partial class ContainerService
         ExecResult result;
         try
         {
-            result = await helper.ExecAsync(specFile, timeout, cancel);
+            result = await helper.ExecAsync(RuntimeHandlerOf(container), specFile, timeout, cancel);
         }
         finally
         {

@@ -24,7 +24,7 @@ public sealed partial class ContainerService
             throw new FailedPreconditionException(
                 $"container {container.Id} is {StateName(container.Status.State)}; only a created container can be started (create a new one to run it again)");
         }
-        if (sandboxes.Find(container.Record.SandboxId) is not { State: PodSandboxLifecycle.Ready })
+        if (sandboxes.Find(container.Record.SandboxId) is not { State: PodSandboxLifecycle.Ready } sandbox)
         {
             throw new FailedPreconditionException($"pod sandbox {container.Record.SandboxId} of container {container.Id} is not ready");
         }
@@ -39,7 +39,7 @@ public sealed partial class ContainerService
         ContainerStartResult result;
         try
         {
-            result = await helper.StartAsync(container.Record.SpecFile);
+            result = await helper.StartAsync(sandbox.RuntimeHandler, container.Record.SpecFile);
         }
         catch (Exception e) when (e is IOException or TimeoutException)
         {

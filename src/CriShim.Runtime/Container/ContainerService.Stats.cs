@@ -9,7 +9,7 @@ public sealed partial class ContainerService
     /// <summary>The last CPU sample of each container, from which the next one derives a rate (as containerd does).</summary>
     private readonly CpuRateTracker _cpuRates = new();
 
-    /// <summary>CPU, memory, swap and writable-layer usage of one container (id or unique prefix).</summary>
+    /// <summary>CPU, memory, swap, IO pressure and writable-layer usage of one container (id or unique prefix).</summary>
     public ContainerStatsResponse Stats(string idOrPrefix) =>
         new() { Stats = StatsOf(Refresh(store.Get(idOrPrefix))) };
 
@@ -55,7 +55,7 @@ public sealed partial class ContainerService
         {
             swap.SwapAvailableBytes = new UInt64Value { Value = swapAvailable };
         }
-        return new ContainerStats
+        var stats = new ContainerStats
         {
             Attributes = attributes,
             Cpu = cpu,
@@ -69,5 +69,10 @@ public sealed partial class ContainerService
                 InodesUsed = new UInt64Value { Value = (ulong)layer.Inodes },
             },
         };
+        if (CriUsage.Io(usage, timestamp) is { } io)
+        {
+            stats.Io = io;
+        }
+        return stats;
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class ContainerService
             Reason = status.Reason,
             Message = status.Message,
             LogPath = record.LogPath,
-            StopSignal = config.StopSignal,
+            StopSignal = StopSignals.ToCri(record.StopSignal),
         };
         cri.Labels.Add(record.Labels.ToDictionary());
         cri.Annotations.Add(record.Annotations.ToDictionary());

@@ -36,7 +36,7 @@ public sealed partial class ContainerService
     /// Writes the spec of an interactive exec into the container's state directory and returns it with the
     /// path of the exec's relay socket next to it; the caller deletes both.
     /// </summary>
-    public async Task<(string SpecFile, string Socket)> PrepareStreamingExecAsync(string idOrPrefix, IReadOnlyList<string> command, bool tty, bool stdin, CancellationToken cancel)
+    public async Task<(string SpecFile, string Socket, string RuntimeHandler)> PrepareStreamingExecAsync(string idOrPrefix, IReadOnlyList<string> command, bool tty, bool stdin, CancellationToken cancel)
     {
         RequireCommand(command);
         var container = RunningForExec(idOrPrefix);
@@ -45,6 +45,6 @@ public sealed partial class ContainerService
         var directory = StateOf(container.Id).Path;
         var specFile = Path.Combine(directory, name + ".json");
         await File.WriteAllBytesAsync(specFile, JsonSerializer.SerializeToUtf8Bytes(exec, ContainerJsonContext.Default.ExecSpec), cancel);
-        return (specFile, Path.Combine(directory, name + ".sock"));
+        return (specFile, Path.Combine(directory, name + ".sock"), RuntimeHandlerOf(container));
     }
 }

@@ -33,7 +33,7 @@ public static class ContainerSpecBuilder
         }
         MandatoryAccessControl.CheckContainer(security);
         var capabilities = Capabilities.For(privileged, security.Capabilities);
-        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForContainer(security, capabilities, inputs.SeccompHost));
+        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForContainer(security, capabilities, inputs.SeccompHost, inputs.DefaultSeccomp));
         var user = ContainerUserResolver.Resolve(security, inputs.Image.User, inputs.Users);
         return new ContainerProcessSpec
         {

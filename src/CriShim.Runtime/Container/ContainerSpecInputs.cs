@@ -50,4 +50,7 @@ public sealed record ContainerSpecInputs
 
     /// <summary>Architecture, kernel and profile files that seccomp profiles are evaluated against.</summary>
     public SeccompHost SeccompHost { get; init; } = SeccompHost.Local;
+
+    /// <summary>The pod's runtime handler's profile for a container that names none; null: unconfined.</summary>
+    public SecurityProfile? DefaultSeccomp { get; init; }
 }

@@ -21,6 +21,15 @@ public static class StopSignals
         ["WINCH"] = 28, ["IO"] = 29, ["POLL"] = 29, ["PWR"] = 30, ["SYS"] = 31, ["RTMIN"] = 34, ["RTMAX"] = 64,
     };
 
+    /// <summary>Each signal number's CRI name, the first the enum lists (SIGABRT before its alias SIGIOT).</summary>
+    private static readonly Dictionary<int, CriSignal> CriNames = Enum.GetValues<CriSignal>()
+        .Where(s => s != CriSignal.RuntimeDefault)
+        .GroupBy(s => Resolve(s, ""))
+        .ToDictionary(g => g.Key, g => g.Min());
+
+    /// <summary>The CRI name of a signal number (what ContainerStatus reports); RUNTIME_DEFAULT for a number the CRI has no name for.</summary>
+    public static CriSignal ToCri(int number) => CriNames.GetValueOrDefault(number, CriSignal.RuntimeDefault);
+
     public static int Resolve(CriSignal configured, string imageStopSignal) =>
         configured != CriSignal.RuntimeDefault
             ? Parse(configured.ToString().ToUpperInvariant().Replace("PLUS", "+", StringComparison.Ordinal).Replace("MINUS", "-", StringComparison.Ordinal))

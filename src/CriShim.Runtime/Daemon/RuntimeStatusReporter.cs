@@ -7,7 +7,7 @@ using CriShim.Runtime.Network;
 namespace CriShim.Runtime.Daemon;
 
 /// <summary>Answers <c>Version</c>, <c>Status</c> and <c>RuntimeConfig</c>: what the kubelet checks before it schedules anything.</summary>
-public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirectory cni, RuntimeSettingsStore settings)
+public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirectory cni, RuntimeSettingsStore settings, RuntimeHandlers handlers)
 {
     public const string RuntimeReady = "RuntimeReady";
     public const string NetworkReady = "NetworkReady";
@@ -40,12 +40,10 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
                     networkCondition,
                 },
             },
-            RuntimeHandlers =
-            {
-                new RuntimeHandler { Name = "", Features = new RuntimeHandlerFeatures() },
-            },
-            Features = new RuntimeFeatures(),
+            // ContainerUserResolver applies Strict (only the groups the CRI names) and Merge (plus the image's /etc/group).
+            Features = new RuntimeFeatures { SupplementalGroupsPolicy = true },
         };
+        response.RuntimeHandlers.AddRange(handlers.All.Select(h => new RuntimeHandler { Name = h.Name, Features = RuntimeHandlers.Features() }));
         if (verbose)
         {
             response.Info.Add("config", JsonSerializer.Serialize(EffectiveConfig(network)));
@@ -89,5 +87,6 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
         logLevel = config.LogLevel,
         podCidr = settings.Current.PodCidr,
         cniConfig = network.File,
+        runtimes = config.RuntimeHandlers.ToDictionary(h => h.Name, h => new { runtimePath = h.RuntimePath, defaultSeccompProfile = h.DefaultSeccompProfile }),
     };
 }

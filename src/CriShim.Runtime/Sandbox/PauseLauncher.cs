@@ -10,16 +10,19 @@ namespace CriShim.Runtime.Sandbox;
 /// Runs <c>crishim-runtime sandbox-init</c>, which creates the pod's namespaces and spawns pause, then
 /// exits; pause is therefore not the daemon's child and outlives it.
 /// </summary>
-public sealed class PauseLauncher(RuntimeHelperBinary helper)
+public sealed class PauseLauncher
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Starts pause as <paramref name="request"/> says; a request the kernel refuses (a sysctl) is InvalidArgument.</summary>
-    public async Task<ProcessIdentity> StartAsync(SandboxDirectory directory, SandboxInitRequest request)
+    /// <summary>
+    /// Starts pause through <paramref name="helper"/> (the pod's runtime handler's) as <paramref name="request"/>
+    /// says; a request the kernel refuses (a sysctl) is InvalidArgument.
+    /// </summary>
+    public async Task<ProcessIdentity> StartAsync(RuntimeHelperBinary helper, SandboxDirectory directory, SandboxInitRequest request)
     {
         if (!File.Exists(helper.Path))
         {
-            throw new FileNotFoundException($"the runtime helper {helper.Path} is missing; install it next to the crishim executable", helper.Path);
+            throw new FileNotFoundException($"the runtime helper {helper.Path} is missing; install it next to the crishim executable or fix the runtime handler's runtime_path", helper.Path);
         }
         await File.WriteAllBytesAsync(directory.InitRequest, JsonSerializer.SerializeToUtf8Bytes(request, HelperJsonContext.Default.SandboxInitRequest));
         var info = new ProcessStartInfo(helper.Path)

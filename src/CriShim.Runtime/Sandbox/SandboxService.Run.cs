@@ -24,10 +24,7 @@ public sealed partial class SandboxService
     /// </summary>
     public async Task<string> RunAsync(PodSandboxConfig config, string runtimeHandler, CancellationToken cancel)
     {
-        if (runtimeHandler.Length > 0)
-        {
-            throw new NotFoundException($"runtime handler '{runtimeHandler}' is not configured: crishim has only the default handler (\"\")");
-        }
+        var handler = handlers.Resolve(runtimeHandler);
         var metadata = config.Metadata;
         if (metadata is null || metadata.Name.Length == 0 || metadata.Namespace.Length == 0 || metadata.Uid.Length == 0)
         {
@@ -37,7 +34,7 @@ public sealed partial class SandboxService
         var namespaces = PodNamespaces.For(linux.SecurityContext?.NamespaceOptions);
         var sysctls = SysctlPolicy.Check(linux.Sysctls, namespaces);
         MandatoryAccessControl.CheckSandbox(linux.SecurityContext);
-        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local));
+        var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local, handler.DefaultSeccomp));
         var cgroupParent = CgroupPath.Normalize(linux.CgroupParent.Length > 0 ? linux.CgroupParent : DefaultCgroupParent);
         CheckHostname(config.Hostname, namespaces);
 
@@ -84,7 +81,7 @@ public sealed partial class SandboxService
         FaultPoint.Reach("run-pod.after-dirs");
 
         // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
-        var pause = await launcher.StartAsync(directory, new SandboxInitRequest
+        var pause = await launcher.StartAsync(handler.Helper, directory, new SandboxInitRequest
         {
             Namespaces = namespaces,
             Hostname = hostNetwork ? null : config.Hostname,
@@ -118,8 +115,8 @@ public sealed partial class SandboxService
         undo.Commit();
         Publish(id, ContainerEventType.ContainerCreatedEvent);
         Publish(id, ContainerEventType.ContainerStartedEvent);
-        log.LogInformation("pod sandbox {Id} ({Name}) is ready: pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
-            id, name, pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
+        log.LogInformation("pod sandbox {Id} ({Name}) is ready: handler {Handler}, pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
+            id, name, handler.Name.Length > 0 ? handler.Name : "default", pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
         return id;
     }
 

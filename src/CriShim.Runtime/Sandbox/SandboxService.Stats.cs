@@ -73,6 +73,10 @@ public sealed partial class SandboxService
         {
             linux.Network = network;
         }
+        if (CriUsage.Io(usage, timestamp) is { } io)
+        {
+            linux.Io = io;
+        }
         return new PodSandboxStats
         {
             Attributes = new PodSandboxAttributes

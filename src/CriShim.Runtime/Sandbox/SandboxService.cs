@@ -1,5 +1,6 @@
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Events;
 using CriShim.Runtime.Network;
 using CriShim.Runtime.Store;
@@ -16,6 +17,7 @@ public sealed partial class SandboxService(
     PodSandboxStore store,
     ICgroupManager cgroups,
     PauseLauncher launcher,
+    RuntimeHandlers handlers,
     IPodNetwork network,
     IPodContainers containers,
     ContainerEventBroadcaster events,

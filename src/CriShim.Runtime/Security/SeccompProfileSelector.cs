@@ -11,28 +11,36 @@ namespace CriShim.Runtime.Security;
 /// <c>seccomp_profile_path</c> (<c>""</c> and <c>unconfined</c>: none; <c>runtime/default</c> and
 /// <c>docker/default</c>: the default; <c>localhost/&lt;absolute path&gt;</c>: that file). Privileged
 /// processes run unconfined. A container does not inherit the sandbox's profile: the kubelet copies
-/// the pod-level profile into each container's own context.
+/// the pod-level profile into each container's own context. A pod or container that names no profile
+/// at all gets its runtime handler's default (containerd's <c>unset_seccomp_profile</c>), unconfined
+/// when the handler has none.
 /// </summary>
 public static class SeccompProfileSelector
 {
     private const string LocalhostPrefix = "localhost/";
 
     /// <param name="capabilities">The container's bounding set, which includes and excludes test.</param>
-    public static SeccompSpec? ForContainer(LinuxContainerSecurityContext security, IReadOnlyCollection<string> capabilities, SeccompHost host) =>
-        security.Privileged ? null : Load(Requested(security.Seccomp, DeprecatedPath(security)), capabilities, host);
+    /// <param name="whenUnset">The runtime handler's profile for a container that names none; null: unconfined.</param>
+    public static SeccompSpec? ForContainer(LinuxContainerSecurityContext security, IReadOnlyCollection<string> capabilities, SeccompHost host,
+        SecurityProfile? whenUnset = null) =>
+        security.Privileged ? null : Load(Requested(security.Seccomp, DeprecatedPath(security), whenUnset), capabilities, host);
 
     /// <summary>
     /// The pause process's filter, evaluated with the default container capabilities (containerd's
     /// sandbox spec has the same defaults).
     /// </summary>
-    public static SeccompSpec? ForSandbox(LinuxSandboxSecurityContext? security, SeccompHost host) =>
-        security is null || security.Privileged
+    public static SeccompSpec? ForSandbox(LinuxSandboxSecurityContext? security, SeccompHost host, SecurityProfile? whenUnset = null) =>
+        security is { Privileged: true }
             ? null
-            : Load(Requested(security.Seccomp, DeprecatedPath(security)), Container.Capabilities.Default, host);
+            : Load(security is null ? whenUnset : Requested(security.Seccomp, DeprecatedPath(security), whenUnset), Container.Capabilities.Default, host);
 
     /// <summary>The profile asked for, the structured field first; null means unconfined.</summary>
-    public static SecurityProfile? Requested(SecurityProfile? profile, string deprecatedPath)
+    public static SecurityProfile? Requested(SecurityProfile? profile, string deprecatedPath, SecurityProfile? whenUnset = null)
     {
+        if (profile is null && deprecatedPath.Length == 0)
+        {
+            return whenUnset;
+        }
         if (profile is not null)
         {
             if (profile.ProfileType != ProfileType.Localhost && profile.LocalhostRef.Length > 0)
@@ -44,7 +52,7 @@ public static class SeccompProfileSelector
         }
         return deprecatedPath switch
         {
-            "" or "unconfined" => null,
+            "unconfined" => null,
             "runtime/default" or "docker/default" => new SecurityProfile { ProfileType = ProfileType.RuntimeDefault },
             _ when deprecatedPath.StartsWith(LocalhostPrefix, StringComparison.Ordinal) =>
                 new SecurityProfile { ProfileType = ProfileType.Localhost, LocalhostRef = deprecatedPath[LocalhostPrefix.Length..] },

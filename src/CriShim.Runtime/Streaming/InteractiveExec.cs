@@ -17,10 +17,10 @@ public sealed class InteractiveExec(ContainerService containers, ContainerRuntim
 
     public async Task<int> RunAsync(string containerId, IReadOnlyList<string> command, bool tty, StdioStreams streams, CancellationToken cancel)
     {
-        var (specFile, socket) = await containers.PrepareStreamingExecAsync(containerId, command, tty, stdin: streams.Stdin is not null, cancel);
+        var (specFile, socket, runtimeHandler) = await containers.PrepareStreamingExecAsync(containerId, command, tty, stdin: streams.Stdin is not null, cancel);
         try
         {
-            using var process = await helper.StartExecStreamAsync(specFile, socket, cancel);
+            using var process = await helper.StartExecStreamAsync(runtimeHandler, specFile, socket, cancel);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             try
             {

@@ -62,6 +62,29 @@ public sealed class ContainerMountResolverTests : IDisposable
     }
 
     [Fact]
+    public void Recursive_read_only_passes_through_when_read_only_and_private()
+    {
+        var mount = Mount(_dir.Path);
+        mount.RecursiveReadOnly = true;
+
+        Assert.True(Assert.Single(ContainerMountResolver.ResolveMounts([mount])).RecursiveReadOnly);
+        Assert.False(Assert.Single(ContainerMountResolver.ResolveMounts([Mount(_dir.Path)])).RecursiveReadOnly);
+    }
+
+    [Theory]
+    [InlineData(false, MountPropagation.PropagationPrivate, "needs readonly")]
+    [InlineData(true, MountPropagation.PropagationHostToContainer, "needs private propagation")]
+    [InlineData(true, MountPropagation.PropagationBidirectional, "needs private propagation")]
+    public void Recursive_read_only_without_read_only_or_with_propagation_is_invalid(bool readOnly, MountPropagation propagation, string message)
+    {
+        var mount = Mount(_dir.Path, propagation: propagation);
+        mount.Readonly = readOnly;
+        mount.RecursiveReadOnly = true;
+
+        Assert.Contains(message, Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([mount])).Message);
+    }
+
+    [Fact]
     public void Devices_must_be_device_nodes_with_rwm_permissions()
     {
         var devices = ContainerMountResolver.ResolveDevices([new Device { HostPath = "/dev/null", ContainerPath = "/dev/mynull", Permissions = "rw" }]);

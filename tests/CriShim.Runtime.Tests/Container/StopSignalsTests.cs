@@ -25,4 +25,25 @@ public sealed class StopSignalsTests
 
     [Fact]
     public void Nonsense_is_invalid_argument() => Assert.Throws<InvalidArgumentException>(() => StopSignals.Parse("SIGFOO"));
+
+    [Theory]
+    [InlineData(15, CriSignal.Sigterm)]
+    [InlineData(6, CriSignal.Sigabrt)]
+    [InlineData(17, CriSignal.Sigchld)]
+    [InlineData(29, CriSignal.Sigio)]
+    [InlineData(34, CriSignal.Sigrtmin)]
+    [InlineData(37, CriSignal.Sigrtminplus3)]
+    [InlineData(63, CriSignal.Sigrtmaxminus1)]
+    [InlineData(64, CriSignal.Sigrtmax)]
+    [InlineData(0, CriSignal.RuntimeDefault)]
+    public void Status_reports_the_signal_by_its_first_cri_name(int number, CriSignal name) => Assert.Equal(name, StopSignals.ToCri(number));
+
+    [Fact]
+    public void Every_cri_name_survives_the_round_trip_to_its_number()
+    {
+        foreach (var signal in Enum.GetValues<CriSignal>().Where(s => s != CriSignal.RuntimeDefault))
+        {
+            Assert.Equal(StopSignals.Resolve(signal, ""), StopSignals.Resolve(StopSignals.ToCri(StopSignals.Resolve(signal, "")), ""));
+        }
+    }
 }

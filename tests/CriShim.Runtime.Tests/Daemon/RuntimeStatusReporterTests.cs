@@ -2,6 +2,7 @@ using System.Text.Json;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Daemon;
+using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Network;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ public sealed class RuntimeStatusReporterTests : IDisposable
         _config = new DaemonConfig { Root = _dir.Combine("root"), CniConfDir = _dir.Combine("net.d") };
         Directory.CreateDirectory(_config.CniConfDir);
         _reporter = new RuntimeStatusReporter(_config, new CniConfigDirectory(_config),
-            new RuntimeSettingsStore(_config, NullLogger<RuntimeSettingsStore>.Instance));
+            new RuntimeSettingsStore(_config, NullLogger<RuntimeSettingsStore>.Instance), new RuntimeHandlers(_config, new RuntimeHelperBinary("/x/crishim-runtime")));
     }
 
     [Fact]
@@ -47,7 +48,10 @@ public sealed class RuntimeStatusReporterTests : IDisposable
         Assert.Equal("NetworkPluginNotReady", network.Reason);
         Assert.Contains("05-broken.conflist: missing or empty \"plugins\"", network.Message);
         Assert.Empty(status.Info);
-        Assert.Equal("", Assert.Single(status.RuntimeHandlers).Name);
+        var handler = Assert.Single(status.RuntimeHandlers);
+        Assert.Equal("", handler.Name);
+        Assert.NotNull(handler.Features);
+        Assert.True(status.Features.SupplementalGroupsPolicy);
     }
 
     [Fact]

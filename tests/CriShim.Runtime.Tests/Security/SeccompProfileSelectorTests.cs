@@ -104,4 +104,17 @@ public sealed class SeccompProfileSelectorTests
         Assert.Null(SeccompProfileSelector.ForSandbox(null, Host));
         Assert.Null(SeccompProfileSelector.ForSandbox(SandboxWithPath(""), Host));
     }
+
+    [Fact]
+    public void The_handler_default_applies_only_when_nothing_is_named()
+    {
+        var runtimeDefault = new SecurityProfile { ProfileType = ProfileType.RuntimeDefault };
+
+        Assert.Same(runtimeDefault, SeccompProfileSelector.Requested(null, "", runtimeDefault));
+        Assert.Null(SeccompProfileSelector.Requested(null, "unconfined", runtimeDefault));
+        Assert.Null(SeccompProfileSelector.Requested(new SecurityProfile { ProfileType = ProfileType.Unconfined }, "", runtimeDefault));
+        Assert.NotNull(SeccompProfileSelector.ForSandbox(null, Host, runtimeDefault));
+        Assert.NotNull(SeccompProfileSelector.ForContainer(new LinuxContainerSecurityContext(), [], Host, runtimeDefault));
+        Assert.Null(SeccompProfileSelector.ForContainer(new LinuxContainerSecurityContext { Privileged = true }, [], Host, runtimeDefault));
+    }
 }

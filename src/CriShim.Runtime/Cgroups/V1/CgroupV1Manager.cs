@@ -90,7 +90,8 @@ public sealed class CgroupV1Manager : ICgroupManager
         }
         try
         {
-            return CgroupV1Stats.Read(CgroupPath.In(cpuacct, path), CgroupPath.In(memory, path));
+            var stats = CgroupV1Stats.Read(CgroupPath.In(cpuacct, path), CgroupPath.In(memory, path));
+            return _mounts.TryGetValue("unified", out var unified) ? CgroupV1Stats.WithPressure(stats, CgroupPath.In(unified, path)) : stats;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

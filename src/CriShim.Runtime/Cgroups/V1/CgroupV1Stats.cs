@@ -54,5 +54,17 @@ public static class CgroupV1Stats
             Optional("memory.memsw.limit_in_bytes"));
     }
 
+    /// <summary>
+    /// Adds the pressure files of the same cgroup in a hybrid host's <c>unified</c> hierarchy: the kernel keeps PSI for
+    /// every v2 cgroup, with or without controllers, and the cgroup there holds the same processes.
+    /// </summary>
+    public static CgroupStats WithPressure(CgroupStats stats, string unifiedDirectory)
+    {
+        PressureStats? Pressure(string file) =>
+            File.Exists(Path.Combine(unifiedDirectory, file)) ? PressureStats.Parse(CgroupFiles.Read(unifiedDirectory, file)) : null;
+
+        return stats with { CpuPressure = Pressure("cpu.pressure"), MemoryPressure = Pressure("memory.pressure"), IoPressure = Pressure("io.pressure") };
+    }
+
     private static ulong? Limit(string text) => CgroupStats.ParseValue(text) is var value && value < Unlimited ? value : null;
 }

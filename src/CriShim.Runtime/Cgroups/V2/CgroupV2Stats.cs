@@ -12,7 +12,9 @@ public static class CgroupV2Stats
     /// <param name="memoryMax">memory.max ("max" when unlimited)</param>
     /// <param name="swapCurrent">memory.swap.current; null when the kernel has no swap accounting</param>
     /// <param name="swapMax">memory.swap.max; null when the kernel has no swap accounting</param>
-    public static CgroupStats Parse(string cpuStat, string memoryStat, string memoryCurrent, string memoryMax, string? swapCurrent, string? swapMax)
+    /// <param name="pressure">cpu.pressure, memory.pressure and io.pressure; null where a file is missing (a kernel without PSI)</param>
+    public static CgroupStats Parse(string cpuStat, string memoryStat, string memoryCurrent, string memoryMax, string? swapCurrent, string? swapMax,
+        (string? Cpu, string? Memory, string? Io) pressure = default)
     {
         var cpu = CgroupStats.ParseKeyed(cpuStat);
         var stat = CgroupStats.ParseKeyed(memoryStat);
@@ -28,6 +30,9 @@ public static class CgroupV2Stats
             MemoryLimitBytes = Limit(memoryMax),
             SwapUsageBytes = swapCurrent is null ? null : CgroupStats.ParseValue(swapCurrent),
             SwapLimitBytes = swapMax is null ? null : Limit(swapMax),
+            CpuPressure = pressure.Cpu is null ? null : PressureStats.Parse(pressure.Cpu),
+            MemoryPressure = pressure.Memory is null ? null : PressureStats.Parse(pressure.Memory),
+            IoPressure = pressure.Io is null ? null : PressureStats.Parse(pressure.Io),
         };
     }
 
@@ -43,7 +48,8 @@ public static class CgroupV2Stats
             Optional("memory.current") ?? "0",
             Optional("memory.max") ?? "max",
             Optional("memory.swap.current"),
-            Optional("memory.swap.max"));
+            Optional("memory.swap.max"),
+            (Optional("cpu.pressure"), Optional("memory.pressure"), Optional("io.pressure")));
     }
 
     private static ulong? Limit(string text) => text.Trim() == "max" ? null : CgroupStats.ParseValue(text);
