@@ -5,7 +5,12 @@ using CriShim.VmTests;
 // Usage: crishim-vmtests BIN_DIR [NAME-FILTER]. Ends with "N passed, N failed, N skipped".
 var binDir = args.Length > 0 ? args[0] : AppContext.BaseDirectory;
 var filter = args.Length > 1 ? args[1] : "";
-var cases = DaemonScenarios.All.Concat(PodCgroupScenarios.All).Concat(StatsAndEventsScenarios.All).Concat(MissingControllerScenarios.All).Concat(CriFieldsScenarios.All).Concat(InPlaceResizeScenarios.All).Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+IEnumerable<VmTestCase> all =
+[
+    .. DaemonScenarios.All, .. PodCgroupScenarios.All, .. StatsAndEventsScenarios.All, .. MissingControllerScenarios.All,
+    .. CriFieldsScenarios.All, .. InPlaceResizeScenarios.All, .. MonitorCgroupScenarios.All,
+];
+var cases = all.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
 int passed = 0, failed = 0, skipped = 0;
 if (CgroupV2Host.WhyNot() is { } reason)
