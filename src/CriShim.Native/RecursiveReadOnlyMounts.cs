@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CriShim.Native.Interop;
+using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Native;
 
@@ -13,12 +14,12 @@ public static class RecursiveReadOnlyMounts
     /// <summary>Whether this kernel has <c>mount_setattr</c>: a call with a bad size fails EINVAL there and ENOSYS where it is missing.</summary>
     public static bool IsSupported { get; } = Probe();
 
-    /// <summary>Makes the mount at <paramref name="target"/> and every mount below it read-only (the link itself if it is one).</summary>
-    public static void Apply(string target)
+    /// <summary>Makes the mount the descriptor <paramref name="tree"/> names, and every mount below it, read-only.</summary>
+    public static void Apply(SafeFileHandle tree)
     {
         var attr = new Libc.MountAttr { AttrSet = Libc.MOUNT_ATTR_RDONLY };
-        Errno.Check(Libc.MountSetattr(Libc.SYS_mount_setattr, Libc.AT_FDCWD, target, Libc.AT_RECURSIVE | Libc.AT_SYMLINK_NOFOLLOW,
-            ref attr, (nuint)Marshal.SizeOf<Libc.MountAttr>()), "mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)", target);
+        Errno.Check(Libc.MountSetattr(Libc.SYS_mount_setattr, tree.DangerousGetHandle(), "", Libc.AT_RECURSIVE | Libc.AT_EMPTY_PATH,
+            ref attr, (nuint)Marshal.SizeOf<Libc.MountAttr>()), "mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)", ResolvedPaths.ProcPath(tree));
     }
 
     private static bool Probe()

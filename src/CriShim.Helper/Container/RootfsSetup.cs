@@ -194,7 +194,7 @@ internal static class RootfsSetup
         }
         if (mount.RecursiveReadOnly)
         {
-            RecursiveReadOnlyMounts.Apply(target);
+            RecursiveReadOnlyMounts.Apply(volume.Tree);
         }
     }
 

@@ -6,8 +6,6 @@ internal static partial class Libc
 {
     internal const long SYS_mount_setattr = 442;
     internal const ulong MOUNT_ATTR_RDONLY = 0x1;
-    internal const int AT_SYMLINK_NOFOLLOW = 0x100;
-    internal const int AT_EMPTY_PATH = 0x1000;
 
     /// <summary><c>struct mount_attr</c> (linux/mount.h), version 0: 32 bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -20,5 +18,5 @@ internal static partial class Libc
     }
 
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial long MountSetattr(long number, int directoryFd, string path, int flags, ref MountAttr attr, nuint size);
+    internal static partial long MountSetattr(long number, nint directoryFd, string path, int flags, ref MountAttr attr, nuint size);
 }
