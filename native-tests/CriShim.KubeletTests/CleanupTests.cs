@@ -2,39 +2,38 @@ using CriShim.KubeletTests.Infrastructure;
 
 namespace CriShim.KubeletTests;
 
-/// <summary>A pod deleted while running leaves nothing once the kubelet's garbage collection (once a minute) ran.</summary>
-[Collection("kubelet")]
-public sealed class CleanupTests(KubeletNode node)
+// A pod deleted while running leaves nothing once the kubelet's garbage collection (once a minute) ran.
+public sealed partial class KubeletScenarios
 {
-    [KubeletFact]
+    [KubeletFact(Order = -1)]
     public async Task A_deleted_pod_leaves_nothing_behind_after_the_kubelets_garbage_collection()
     {
-        var pod = await node.WaitRunningAsync("gc");
-        var sandbox = (await node.SandboxesOfAsync(pod.Uid)).Single(s => s.State == Protocol.V1.PodSandboxState.SandboxReady);
-        var containers = await node.ContainersOfAsync(pod.Uid);
-        var logDir = Path.Combine(node.Kubelet.PodLogsDir, $"{KubeletNode.Namespace}_{pod.Name}_{pod.Uid}");
-        var kubeletPodDir = Path.Combine(node.Kubelet.RootDir, "pods", pod.Uid);
+        var pod = await Node.WaitRunningAsync("gc");
+        var sandbox = (await Node.SandboxesOfAsync(pod.Uid)).Single(s => s.State == Protocol.V1.PodSandboxState.SandboxReady);
+        var containers = await Node.ContainersOfAsync(pod.Uid);
+        var logDir = Path.Combine(Node.Kubelet.PodLogsDir, $"{KubeletNode.Namespace}_{pod.Name}_{pod.Uid}");
+        var kubeletPodDir = Path.Combine(Node.Kubelet.RootDir, "pods", pod.Uid);
         Assert.True(Directory.Exists(logDir), logDir);
         Assert.NotEmpty(PodCgroups(pod.Uid));
         Assert.NotEmpty(Mounts(pod.Uid, sandbox.Id));
-        Assert.Contains(pod.PodIp, node.Network.AllocatedIps());
+        Assert.Contains(pod.PodIp, Node.Network.AllocatedIps());
         Assert.NotEmpty(containers);
 
-        node.DeleteManifest("gc");
-        await KubeletNode.WaitUntilAsync(async () => (await node.SandboxesOfAsync(pod.Uid)).Count == 0 && !Directory.Exists(logDir),
-            TimeSpan.FromSeconds(150), what: $"garbage-collected (sandbox {sandbox.Id}, log dir)\n{node.Diagnostics()}");
+        Node.DeleteManifest("gc");
+        await KubeletNode.WaitUntilAsync(async () => (await Node.SandboxesOfAsync(pod.Uid)).Count == 0 && !Directory.Exists(logDir),
+            TimeSpan.FromSeconds(150), what: $"garbage-collected (sandbox {sandbox.Id}, log dir)\n{Node.Diagnostics()}");
 
-        Assert.Empty(await node.ContainersOfAsync(pod.Uid));
+        Assert.Empty(await Node.ContainersOfAsync(pod.Uid));
         Assert.Empty(Mounts(pod.Uid, sandbox.Id));
         Assert.Empty(PodCgroups(pod.Uid));
-        Assert.DoesNotContain(pod.PodIp, node.Network.AllocatedIps());
-        Assert.False(Directory.Exists(Path.Combine(node.Crishim.State, "sandboxes", sandbox.Id)), "crishim's sandbox state dir");
+        Assert.DoesNotContain(pod.PodIp, Node.Network.AllocatedIps());
+        Assert.False(Directory.Exists(Path.Combine(Node.Crishim.State, "sandboxes", sandbox.Id)), "crishim's sandbox state dir");
         foreach (var container in containers)
         {
-            Assert.False(Directory.Exists(Path.Combine(node.Crishim.State, "containers", container.Id)), $"crishim's state dir of {container.Id}");
+            Assert.False(Directory.Exists(Path.Combine(Node.Crishim.State, "containers", container.Id)), $"crishim's state dir of {container.Id}");
         }
         await KubeletNode.WaitUntilAsync(() => Task.FromResult(!Directory.Exists(kubeletPodDir)), TimeSpan.FromSeconds(20), what: "kubelet pod dir removed");
-        Assert.Null(await node.PodAsync("gc"));
+        Assert.Null(await Node.PodAsync("gc"));
     }
 
     private static IReadOnlyList<string> PodCgroups(string uid) =>

@@ -3,20 +3,19 @@ using CriShim.Protocol.V1;
 
 namespace CriShim.KubeletTests;
 
-/// <summary>Hooks, graceful termination and restart policies: what the kubelet does with exits and stops.</summary>
-[Collection("kubelet")]
-public sealed class LifecycleTests(KubeletNode node)
+// Hooks, graceful termination and restart policies: what the kubelet does with exits and stops.
+public sealed partial class KubeletScenarios
 {
     [KubeletFact]
     public async Task Post_start_and_pre_stop_hooks_run_in_the_container()
     {
-        var pod = await node.WaitRunningAsync("hooks");
-        var hooks = Path.Combine(node.HostPathDir, "hooks");
+        var pod = await Node.WaitRunningAsync("hooks");
+        var hooks = Path.Combine(Node.HostPathDir, "hooks");
         await KubeletNode.WaitUntilAsync(() => Task.FromResult(File.Exists(hooks) && File.ReadAllText(hooks).Contains("postStart")),
             TimeSpan.FromSeconds(20), what: "postStart written");
 
-        node.DeleteManifest("hooks");
-        await KubeletNode.WaitUntilAsync(async () => (await node.ContainersOfAsync(pod.Uid)).All(c => c.State == ContainerState.ContainerExited),
+        Node.DeleteManifest("hooks");
+        await KubeletNode.WaitUntilAsync(async () => (await Node.ContainersOfAsync(pod.Uid)).All(c => c.State == ContainerState.ContainerExited),
             TimeSpan.FromSeconds(30), what: "stopped");
 
         var lines = File.ReadAllLines(hooks);
@@ -27,11 +26,11 @@ public sealed class LifecycleTests(KubeletNode node)
     [KubeletFact]
     public async Task Deleting_a_pod_sends_TERM_then_KILL_after_the_grace_period()
     {
-        var pod = await node.WaitRunningAsync("graceful");
-        var (stubbornFile, politeFile) = (Path.Combine(node.HostPathDir, "stubborn"), Path.Combine(node.HostPathDir, "polite"));
+        var pod = await Node.WaitRunningAsync("graceful");
+        var (stubbornFile, politeFile) = (Path.Combine(Node.HostPathDir, "stubborn"), Path.Combine(Node.HostPathDir, "polite"));
         await KubeletNode.WaitUntilAsync(() => Task.FromResult(File.Exists(stubbornFile) && File.Exists(politeFile)), TimeSpan.FromSeconds(10), what: "started");
 
-        node.DeleteManifest("graceful");
+        Node.DeleteManifest("graceful");
         var termSeen = DateTimeOffset.MinValue;
         await KubeletNode.WaitUntilAsync(() =>
         {
@@ -41,7 +40,7 @@ public sealed class LifecycleTests(KubeletNode node)
         IReadOnlyList<Container> containers = [];
         await KubeletNode.WaitUntilAsync(async () =>
         {
-            containers = await node.ContainersOfAsync(pod.Uid);
+            containers = await Node.ContainersOfAsync(pod.Uid);
             return containers.Count == 2 && containers.All(c => c.State == ContainerState.ContainerExited);
         }, TimeSpan.FromSeconds(30), what: "both exited");
 
@@ -59,7 +58,7 @@ public sealed class LifecycleTests(KubeletNode node)
     [KubeletFact]
     public async Task Restart_policy_Always_restarts_a_container_whatever_its_exit_code()
     {
-        var pod = await node.WaitPodAsync("restart-always", p => p.Has("app") && p.Container("app").RestartCount >= 1, "restarted", 60);
+        var pod = await Node.WaitPodAsync("restart-always", p => p.Has("app") && p.Container("app").RestartCount >= 1, "restarted", 60);
 
         var app = pod.Container("app");
         Assert.Equal("Running", pod.Phase);
@@ -69,7 +68,7 @@ public sealed class LifecycleTests(KubeletNode node)
     [KubeletFact]
     public async Task Restart_policy_OnFailure_restarts_only_the_container_that_failed()
     {
-        var pod = await node.WaitPodAsync("restart-onfailure", p => p.Has("fails") && p.Container("fails").RestartCount >= 1, "restarted", 60);
+        var pod = await Node.WaitPodAsync("restart-onfailure", p => p.Has("fails") && p.Container("fails").RestartCount >= 1, "restarted", 60);
 
         var succeeds = pod.Container("succeeds");
         Assert.Equal((0, "Completed", 0), (succeeds.State.ExitCode, succeeds.State.Reason, succeeds.RestartCount));
@@ -80,16 +79,16 @@ public sealed class LifecycleTests(KubeletNode node)
     [KubeletFact]
     public async Task Restart_policy_Never_ends_the_pod_Succeeded_or_Failed_by_exit_code()
     {
-        var succeeded = await node.WaitPodAsync("restart-never-ok", p => p.Phase == "Succeeded", "Succeeded");
-        var failed = await node.WaitPodAsync("restart-never-fail", p => p.Phase == "Failed", "Failed");
+        var succeeded = await Node.WaitPodAsync("restart-never-ok", p => p.Phase == "Succeeded", "Succeeded");
+        var failed = await Node.WaitPodAsync("restart-never-fail", p => p.Phase == "Failed", "Failed");
 
         Assert.Equal((0, "Completed", 0), (succeeded.Container("app").State.ExitCode, succeeded.Container("app").State.Reason, succeeded.Container("app").RestartCount));
         Assert.Equal((5, "Error", 0), (failed.Container("app").State.ExitCode, failed.Container("app").State.Reason, failed.Container("app").RestartCount));
-        Assert.Equal("broken\n", await node.ContainerLogsAsync("restart-never-fail", "app"));
+        Assert.Equal("broken\n", await Node.ContainerLogsAsync("restart-never-fail", "app"));
     }
 
     private async Task<ContainerStatus> StatusAsync(string id) =>
-        (await node.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
+        (await Node.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
 
     private static DateTimeOffset Finished(ContainerStatus status) => DateTimeOffset.FromUnixTimeMilliseconds(status.FinishedAt / 1_000_000);
 }

@@ -2,21 +2,20 @@ using CriShim.KubeletTests.Infrastructure;
 
 namespace CriShim.KubeletTests;
 
-/// <summary>Container logs in the CRI format the kubelet reads back: long lines split into partial records and joined again.</summary>
-[Collection("kubelet")]
-public sealed class LogTests(KubeletNode node)
+// Container logs in the CRI format the kubelet reads back: long lines split into partial records and joined again.
+public sealed partial class KubeletScenarios
 {
     [KubeletFact]
     public async Task Logs_are_CRI_records_long_lines_split_and_joined_again_by_the_kubelet()
     {
-        var pod = await node.WaitRunningAsync("logs");
+        var pod = await Node.WaitRunningAsync("logs");
         var longLine = new string('x', StaticPods.LongLineLength);
 
-        var log = await node.WaitLogAsync("logs", "app", "last line\n");
+        var log = await Node.WaitLogAsync("logs", "app", "last line\n");
 
         Assert.Contains("first line\n" + longLine + "\n", log);
         Assert.Contains("to-stderr\n", log);
-        var file = Path.Combine(node.Kubelet.PodLogsDir, $"{KubeletNode.Namespace}_{pod.Name}_{pod.Uid}", "app", $"{pod.Container("app").RestartCount}.log");
+        var file = Path.Combine(Node.Kubelet.PodLogsDir, $"{KubeletNode.Namespace}_{pod.Name}_{pod.Uid}", "app", $"{pod.Container("app").RestartCount}.log");
         var records = File.ReadAllLines(file).Select(l => l.Split(' ', 4)).ToList();
         Assert.All(records, r => Assert.True(DateTimeOffset.TryParse(r[0], out _) && r[1] is "stdout" or "stderr" && r[2] is "P" or "F", string.Join(' ', r)));
         var xs = records.Where(r => r.Length == 4 && r[3].Length > 0 && r[3].All(c => c == 'x')).ToList();

@@ -2,24 +2,23 @@ using CriShim.KubeletTests.Infrastructure;
 
 namespace CriShim.KubeletTests;
 
-/// <summary>Volumes the kubelet prepares (emptyDir, downward API on tmpfs) and the env it computes.</summary>
-[Collection("kubelet")]
-public sealed class VolumeTests(KubeletNode node)
+// Volumes the kubelet prepares (emptyDir, downward API on tmpfs) and the env it computes.
+public sealed partial class KubeletScenarios
 {
     [KubeletFact]
     public async Task An_empty_dir_is_shared_with_a_sidecar()
     {
-        await node.WaitRunningAsync("emptydir");
+        await Node.WaitRunningAsync("emptydir");
 
-        await node.WaitLogAsync("emptydir", "sidecar", $"written-by-{KubeletNode.PodName("emptydir")}-writer");
+        await Node.WaitLogAsync("emptydir", "sidecar", $"written-by-{KubeletNode.PodName("emptydir")}-writer");
     }
 
     [KubeletFact]
     public async Task The_downward_api_fills_a_volume_and_the_environment()
     {
-        var pod = await node.WaitRunningAsync("downward");
+        var pod = await Node.WaitRunningAsync("downward");
 
-        var log = await node.WaitLogAsync("downward", "app", "mount:");
+        var log = await Node.WaitLogAsync("downward", "app", "mount:");
         Assert.Contains($"DW_POD_NAME={KubeletNode.PodName("downward")}\n", log);
         Assert.Contains("DW_NAMESPACE=default\n", log);
         Assert.Contains($"DW_NODE={KubeletNode.NodeName}\n", log);

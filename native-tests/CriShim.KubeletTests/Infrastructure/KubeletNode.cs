@@ -388,6 +388,9 @@ public sealed class KubeletCollection : ICollectionFixture<KubeletNode>;
 /// <summary>A test that needs root and a kubelet; skipped, saying which is missing, otherwise.</summary>
 public sealed class KubeletFactAttribute : FactAttribute
 {
+    /// <summary>Where <see cref="ScenarioOrderer"/> runs it: lower first, 0 by default.</summary>
+    public int Order { get; set; }
+
     public KubeletFactAttribute()
     {
         if (KubeletNode.SkipReason is { } reason)

@@ -81,7 +81,9 @@ public sealed class KubeletProcess
     /// restarted under running pods then sees them all as orphans: the volume manager tears their volumes
     /// down at once, and the first housekeeping pass kills every pod if it comes before the listing is handled,
     /// which happens whenever the runtime-dependent start-up takes more than about 1.5 s. Showing it the
-    /// manifests only after the sync loop runs makes the listing the first thing it handles, as upstream does.
+    /// manifests only after the sync loop runs makes the listing the first thing it handles, as upstream does
+    /// (the volume manager, which polls every 100 ms, can still read the pods in the moment between the
+    /// listing and the sync loop handling it, and unmount their volumes).
     /// </summary>
     public async Task StartAsync()
     {

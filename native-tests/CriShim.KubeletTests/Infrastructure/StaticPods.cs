@@ -316,7 +316,7 @@ public static class StaticPods
               containers:
               - name: app
                 image: {{image}}
-                command: [sh, -c, "echo first line; head -c {{LongLineLength}} /dev/zero | tr '\\0' x; echo; echo to-stderr >&2; echo last line; exec sleep 3600"]
+                command: [sh, -c, "echo to-stderr >&2; sleep 1; echo first line; head -c {{LongLineLength}} /dev/zero | tr '\\0' x; echo; echo last line; exec sleep 3600"]
             """));
 
         yield return ("gc", Pod("gc", $$"""
