@@ -118,22 +118,28 @@ try
         await workload.RemoveAllPodsAsync(cancel);
     }
 
-    var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density);
-    Console.WriteLine();
-    Console.Write(ResultTable.Render(report));
     Directory.CreateDirectory(options.ResultsDir);
     var stem = Path.Combine(options.ResultsDir, $"bench-{started:yyyyMMdd-HHmmss}{(options.Quick ? "-quick" : "")}");
-    await File.WriteAllTextAsync(stem + ".json", ResultsJson.Render(report));
-    await File.WriteAllTextAsync(stem + ".svg", SvgChart.Render(report));
+    // The table and chart compare operations and density; a run of the cycles alone has none of them.
+    if (operations.Count + density.Count > 0)
+    {
+        var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density);
+        Console.WriteLine();
+        Console.Write(ResultTable.Render(report));
+        await File.WriteAllTextAsync(stem + ".json", ResultsJson.Render(report));
+        await File.WriteAllTextAsync(stem + ".svg", SvgChart.Render(report));
+        Console.WriteLine($"\nraw samples: {stem}.json\nchart:       {stem}.svg");
+    }
     if (cycles.Count > 0)
     {
         await File.WriteAllTextAsync(stem + "-cycles.json", System.Text.Json.JsonSerializer.Serialize(cycles));
+        Console.WriteLine($"pod cycles:  {stem}-cycles.json");
     }
     foreach (var runtime in runtimes)
     {
         await File.WriteAllTextAsync($"{stem}-{runtime.Name}.log", runtime.LogTail);
     }
-    Console.WriteLine($"\nraw samples: {stem}.json\nchart:       {stem}.svg\ndaemon logs: {stem}-<runtime>.log (last 64 KiB)");
+    Console.WriteLine($"daemon logs: {stem}-<runtime>.log (last 64 KiB)");
     // UNIMPLEMENTED is expected while RPCs are being written; anything else fails the run.
     var failed = operations.SelectMany(o => o.Runtimes.Values).Any(s => s.Error is not null && s.Unavailable?.StartsWith("n/a", StringComparison.Ordinal) != true)
         || density.Any(d => d.Error is not null && d.Unavailable?.StartsWith("n/a", StringComparison.Ordinal) != true);

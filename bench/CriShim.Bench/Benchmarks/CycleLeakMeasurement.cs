@@ -24,6 +24,7 @@ public sealed class CycleLeakMeasurement(int cycles)
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Console.WriteLine($"  {Name}: {cycles} cycles of run pod, create+start container, stop+remove container, stop+remove pod on {workload.Runtime.Name}");
         samples.Add(Sample(workload, 0, clock));
+        Console.WriteLine($"    cycle     0: RSS {samples[0].DaemonRss / 1048576.0,7:F1} MB, {samples[0].DaemonFds,4} fds");
         try
         {
             for (var cycle = 1; cycle <= cycles; cycle++)
