@@ -101,16 +101,7 @@ public readonly record struct FileNodeStatus(
     uint Mode, int Uid, int Gid, ulong Device, ulong Inode, ulong Links, long DiskBytes, uint RdevMajor, uint RdevMinor,
     DateTimeOffset Modified)
 {
-    public UnixFileKind Kind => (Mode & 0xF000) switch
-    {
-        0x8000 => UnixFileKind.Regular,
-        0x4000 => UnixFileKind.Directory,
-        0xA000 => UnixFileKind.Symlink,
-        0xC000 => UnixFileKind.Socket,
-        0x1000 => UnixFileKind.Fifo,
-        0x2000 => UnixFileKind.CharacterDevice,
-        _ => UnixFileKind.BlockDevice,
-    };
+    public UnixFileKind Kind => UnixFileKinds.Of(Mode);
 
     public UnixFileMode Permissions => (UnixFileMode)(Mode & 0xFFF);
 }

@@ -20,15 +20,6 @@ public static class FileStatus
             }
         }
         var mode = (uint)st.st_mode;
-        var kind = (mode & 0xF000) switch
-        {
-            0x8000 => UnixFileKind.Regular,
-            0x4000 => UnixFileKind.Directory,
-            0xC000 => UnixFileKind.Socket,
-            0x1000 => UnixFileKind.Fifo,
-            0x2000 => UnixFileKind.CharacterDevice,
-            _ => UnixFileKind.BlockDevice,
-        };
-        return (kind, (UnixFileMode)(mode & 0xFFF));
+        return (UnixFileKinds.Of(mode), (UnixFileMode)(mode & 0xFFF));
     }
 }

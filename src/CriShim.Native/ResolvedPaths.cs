@@ -76,7 +76,7 @@ public static class ResolvedPaths
     {
         Tmds.Linux.stat st;
         Errno.Check(fstat((int)fd.DangerousGetHandle(), &st), "fstat");
-        return (KindOf((uint)st.st_mode), (ulong)st.st_rdev);
+        return (UnixFileKinds.Of((uint)st.st_mode), (ulong)st.st_rdev);
     }
 
     /// <summary>openat2's fallback for kernels before 5.6: one O_PATH|O_NOFOLLOW open per component, refusing symlinks and "..".</summary>
@@ -106,15 +106,4 @@ public static class ResolvedPaths
         }
         return current;
     }
-
-    private static UnixFileKind KindOf(uint mode) => (mode & 0xF000) switch
-    {
-        0x8000 => UnixFileKind.Regular,
-        0x4000 => UnixFileKind.Directory,
-        0xA000 => UnixFileKind.Symlink,
-        0xC000 => UnixFileKind.Socket,
-        0x1000 => UnixFileKind.Fifo,
-        0x2000 => UnixFileKind.CharacterDevice,
-        _ => UnixFileKind.BlockDevice,
-    };
 }
