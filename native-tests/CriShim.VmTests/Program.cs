@@ -5,7 +5,8 @@ using CriShim.VmTests;
 // Usage: crishim-vmtests BIN_DIR [NAME-FILTER]. Ends with "N passed, N failed, N skipped".
 var binDir = args.Length > 0 ? args[0] : AppContext.BaseDirectory;
 var filter = args.Length > 1 ? args[1] : "";
-var cases = DaemonScenarios.All.Concat(PodCgroupScenarios.All).Concat(StatsAndEventsScenarios.All).Concat(MissingControllerScenarios.All).Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
+KubeletScenarios.BinDir = binDir;
+var cases = DaemonScenarios.All.Concat(PodCgroupScenarios.All).Concat(StatsAndEventsScenarios.All).Concat(MissingControllerScenarios.All).Concat(KubeletScenarios.All).Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
 int passed = 0, failed = 0, skipped = 0;
 if (CgroupV2Host.WhyNot() is { } reason)
@@ -29,6 +30,11 @@ else
             await c.Run(daemon);
             passed++;
             Console.WriteLine($"PASS {c.Name} ({clock.Elapsed.TotalSeconds:F1} s)");
+        }
+        catch (ScenarioSkippedException e)
+        {
+            skipped++;
+            Console.WriteLine($"SKIP {c.Name}: {e.Message}");
         }
         catch (Exception e)
         {
