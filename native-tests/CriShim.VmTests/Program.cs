@@ -5,10 +5,11 @@ using CriShim.VmTests;
 // Usage: crishim-vmtests BIN_DIR [NAME-FILTER]. Ends with "N passed, N failed, N skipped".
 var binDir = args.Length > 0 ? args[0] : AppContext.BaseDirectory;
 var filter = args.Length > 1 ? args[1] : "";
+KubeletScenarios.BinDir = binDir;
 IEnumerable<VmTestCase> all =
 [
     .. DaemonScenarios.All, .. PodCgroupScenarios.All, .. StatsAndEventsScenarios.All, .. MissingControllerScenarios.All,
-    .. CriFieldsScenarios.All, .. InPlaceResizeScenarios.All, .. MonitorCgroupScenarios.All,
+    .. CriFieldsScenarios.All, .. InPlaceResizeScenarios.All, .. MonitorCgroupScenarios.All, .. KubeletScenarios.All,
 ];
 var cases = all.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 
@@ -34,6 +35,11 @@ else
             await c.Run(daemon);
             passed++;
             Console.WriteLine($"PASS {c.Name} ({clock.Elapsed.TotalSeconds:F1} s)");
+        }
+        catch (ScenarioSkippedException e)
+        {
+            skipped++;
+            Console.WriteLine($"SKIP {c.Name}: {e.Message}");
         }
         catch (Exception e)
         {
