@@ -254,7 +254,8 @@ public sealed class ContainerProcessTests(ContainerImagesFixture images)
         var timeout = await Assert.ThrowsAsync<RpcException>(() => scene.ExecAsync(id, 1, Sleep, "30"));
         Assert.Equal(StatusCode.DeadlineExceeded, timeout.StatusCode);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(15));
-        Assert.DoesNotContain("sleep 30", await Shell.Run("ps", "-eo", "args"));
+        // Whole lines: other tests' containers may run "sleep 300" at the same time.
+        Assert.DoesNotContain("sleep 30", (await Shell.Run("ps", "-eo", "args")).Split('\n').Select(l => l.Trim()));
 
         var created = await scene.CreateAsync(pod, podConfig, scene.Config("notyet", Sleep, "1"));
         var notRunning = await Assert.ThrowsAsync<RpcException>(() => scene.ExecAsync(created, 10, "true"));
