@@ -65,7 +65,8 @@ public sealed partial class SandboxService
             Process = new ProcessUsage
             {
                 Timestamp = timestamp,
-                ProcessCount = new UInt64Value { Value = (ulong)podCgroups.Sum(cgroups.ProcessCount) },
+                // Pause's and the containers' cgroups only: the monitors' cgroups beside them under the pod's parent are the runtime's.
+                ProcessCount = new UInt64Value { Value = (ulong)new[] { record.CgroupPath }.Concat(containers.CgroupsOf(record.Id)).Sum(cgroups.ProcessCount) },
             },
             Containers = { containers.StatsOf(record.Id) },
         };
