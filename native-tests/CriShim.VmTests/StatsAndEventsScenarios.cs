@@ -48,7 +48,9 @@ internal static class StatsAndEventsScenarios
             var holderWorkingSet = long.Parse(Read(holderCgroup, "memory.current")) - ReadKeyed(holderCgroup, "memory.stat")["inactive_file"];
             var holderAnon = ReadKeyed(holderCgroup, "memory.stat")["anon"];
             var podWorkingSet = long.Parse(Read(podCgroup, "memory.current")) - ReadKeyed(podCgroup, "memory.stat")["inactive_file"];
+            // The monitors' cgroups (crishim-monitor-<id>) sit beside the containers' and are the runtime's, not the pod's.
             var podProcesses = Directory.EnumerateDirectories(podCgroup, "*", SearchOption.AllDirectories).Append(podCgroup)
+                .Where(d => !Path.GetFileName(d).StartsWith("crishim-monitor-", StringComparison.Ordinal))
                 .Sum(d => Read(d, "cgroup.procs").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
             Check.Equal(pod.Id, second.Attributes.Id, "pod id");
