@@ -51,7 +51,7 @@ public sealed class ContainerExecTests
         Assert.True(result.TimedOut);
         Assert.Equal(137, result.ExitCode);
         Assert.Equal("begun\n", Encoding.UTF8.GetString(result.Stdout));
-        Assert.InRange(watch.ElapsedMilliseconds, 400, 5000);
+        Assert.InRange(watch.ElapsedMilliseconds, 400, 60_000);
         // Only the container's own sleep is left in its cgroup (plus the holder's cgroup mates: none in memory).
         Assert.Equal([started.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], File.ReadAllLines(scene.CgroupProcsFile("memory")));
     }
