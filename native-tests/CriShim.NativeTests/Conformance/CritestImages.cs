@@ -169,7 +169,7 @@ public static class CritestImages
 
     private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    /// <summary>Debian's dynamic busybox with an applet link each in /bin, pgrep and ipcs, their libraries, passwd and group.</summary>
+    /// <summary>Debian's dynamic busybox with a hard link per applet in /bin, pgrep and ipcs, their libraries, passwd and group.</summary>
     private static async Task<byte[]> BusyboxLayerAsync(string workDir)
     {
         var busybox = await DebianBusyboxAsync(workDir);
@@ -210,9 +210,11 @@ public static class CritestImages
                 // File.ReadAllBytes follows the host's symlinks (libc.so.6 -> libc-2.36.so): the image gets the content.
                 w.File(path, File.ReadAllBytes(source), (UnixFileMode)0x1ED);
             }
+            // Hard links, as the upstream busybox images have: masking /bin/ls covers that name only, where a
+            // symlink would lead the mount to /bin/busybox and take every applet with it.
             foreach (var applet in applets.Where(a => a != "busybox"))
             {
-                w.Symlink("bin/" + applet, "busybox");
+                w.HardLink("bin/" + applet, "bin/busybox");
             }
             w.File("etc/passwd", Passwd);
             w.File("etc/group", Group);

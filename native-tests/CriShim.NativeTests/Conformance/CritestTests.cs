@@ -36,7 +36,7 @@ public sealed class CritestTests(ITestOutputHelper output)
 
         var daemon = await DaemonProcess.CreateAsync(Path.Combine(WorkDir, "daemon"));
         await File.WriteAllTextAsync(Path.Combine(daemon.WorkDir, "registries.conf"), CritestImages.RegistriesConf(registry));
-        await using var network = await TestCniNetwork.CreateAsync(daemon.CniConfDir, daemon.WorkDir, "crishimct", "crishimct0", "10.99.171.0/24");
+        var network = await TestCniNetwork.CreateAsync(daemon.CniConfDir, WorkDir, "crishimct", "crishimct0", "10.99.171.0/24");
         try
         {
             await daemon.StartAsync();
@@ -60,6 +60,8 @@ public sealed class CritestTests(ITestOutputHelper output)
         {
             await RemoveAllAsync(daemon);
             await File.WriteAllTextAsync(Path.Combine(LogsDir, "crishim.log"), daemon.Log);
+            await daemon.StopAsync();
+            await network.DisposeAsync();
             await daemon.DisposeAsync();
         }
     }
