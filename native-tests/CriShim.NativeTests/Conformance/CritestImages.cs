@@ -235,6 +235,12 @@ public static class CritestImages
         }
         Directory.CreateDirectory(workDir);
         var (code, output) = await RunIn(workDir, "apt-get", "download", "busybox");
+        if (code != 0)
+        {
+            // A fresh machine may have no package lists yet (install-deps.sh updates them only to install something).
+            await RunIn(workDir, "apt-get", "update", "-qq");
+            (code, output) = await RunIn(workDir, "apt-get", "download", "busybox");
+        }
         Assert.True(code == 0, $"apt-get download busybox (Debian's dynamically linked busybox for critest's busybox image) failed: {output}");
         var deb = Directory.GetFiles(workDir, "busybox_*.deb").Single();
         await Shell.Run("dpkg", "-x", deb, unpacked);

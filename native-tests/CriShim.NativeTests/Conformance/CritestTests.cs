@@ -42,7 +42,9 @@ public sealed class CritestTests(ITestOutputHelper output)
             await daemon.StartAsync();
             var junit = Path.Combine(LogsDir, "junit.xml");
             File.Delete(junit);
+            var segmentsBefore = SharedMemorySegments();
             var (code, log) = await RunCritestAsync(critest, daemon.Socket, junit);
+            await RemoveCritestSegmentsAsync(segmentsBefore);
             await File.WriteAllTextAsync(Path.Combine(LogsDir, "critest.log"), log);
             Assert.True(File.Exists(junit), $"critest exited {code} without a report:\n{Tail(log)}");
             var report = CritestReport.Load(junit);
@@ -63,6 +65,11 @@ public sealed class CritestTests(ITestOutputHelper output)
             await daemon.StopAsync();
             await network.DisposeAsync();
             await daemon.DisposeAsync();
+            if (!Directory.Exists(daemon.WorkDir))
+            {
+                // What a spec left mounted keeps the daemon's directory; the next run's daemon reconciles it.
+                Directory.Delete(WorkDir, recursive: true);
+            }
         }
     }
 
@@ -153,6 +160,29 @@ public sealed class CritestTests(ITestOutputHelper output)
             Directory.Delete(WorkDir, recursive: true);
         }
         Directory.CreateDirectory(WorkDir);
+    }
+
+    /// <summary>The host's System V shared memory segments: id, size and attach count.</summary>
+    private static IReadOnlyList<(string Id, long Size, int Attached)> SharedMemorySegments() =>
+        File.ReadAllLines("/proc/sysvipc/shm").Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(f => (f[1], long.Parse(f[3]), int.Parse(f[6])))
+            .ToList();
+
+    /// <summary>
+    /// The HostIpc specs create a 1 MiB segment on the host with <c>ipcmk -M 1048576</c> and never remove it: remove
+    /// the unattached ones of that size that appeared during the run.
+    /// </summary>
+    private static async Task RemoveCritestSegmentsAsync(IReadOnlyList<(string Id, long Size, int Attached)> before)
+    {
+        var known = before.Select(s => s.Id).ToHashSet();
+        foreach (var (id, size, attached) in SharedMemorySegments())
+        {
+            if (!known.Contains(id) && size == 1048576 && attached == 0)
+            {
+                await Shell.TryRun("ipcrm", "-m", id);
+            }
+        }
     }
 
     private static string Tail(string log) => log.Length <= 8000 ? log : "..." + log[^8000..];
