@@ -27,6 +27,9 @@ public static class CritestImages
 {
     private const string E2e = "e2e-test-images";
     private const string CriTools = "k8s-staging-cri-tools";
+    private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>A library path in <c>ldd</c>'s output (<c>libc.so.6 => /lib/.../libc.so.6 (0x...)</c>, or the loader's own line).</summary>
     private const string Libraries = @"(?:=> )?(/\S+) \(0x";
 
     private const string NginxStandIn = """
@@ -166,8 +169,6 @@ public static class CritestImages
         await TestImages.Build([busybox, TestLayer.From(predefinedGroup)], user: "1000", cmd: sh)
             .PushAsync(registry, $"{CriTools}/test-image-predefined-group", "latest");
     }
-
-    private const string DefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// <summary>Debian's dynamic busybox with a hard link per applet in /bin, pgrep and ipcs, their libraries, passwd and group.</summary>
     private static async Task<byte[]> BusyboxLayerAsync(string workDir)
