@@ -37,7 +37,7 @@ internal static class RootfsPath
             }
             if (++links > MaxSymlinks)
             {
-                throw new InitStageException(Native.Protocol.StartFailure.Setup, $"too many symlinks resolving {containerPath} in the container");
+                throw new InitStageException(Contract.StartFailure.Setup, $"too many symlinks resolving {containerPath} in the container");
             }
             var target = new FileInfo(candidate).LinkTarget!;
             if (target.StartsWith('/'))

@@ -1,5 +1,6 @@
 using CriShim.Helper.Stdio;
 using CriShim.Native;
+using CriShim.Contract.Stdio;
 using CriShim.Native.Stdio;
 using Microsoft.Win32.SafeHandles;
 

@@ -1,11 +1,11 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 using CriMount = CriShim.Protocol.V1.Mount;
 using CriPropagation = CriShim.Protocol.V1.MountPropagation;
-using SpecPropagation = CriShim.Native.Protocol.MountPropagation;
-using ContainerMount = CriShim.Native.Protocol.ContainerMount;
-using ContainerDevice = CriShim.Native.Protocol.ContainerDevice;
+using SpecPropagation = CriShim.Contract.MountPropagation;
+using ContainerMount = CriShim.Contract.ContainerMount;
+using ContainerDevice = CriShim.Contract.ContainerDevice;
 
 namespace CriShim.Runtime.Container;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Sandbox;
 

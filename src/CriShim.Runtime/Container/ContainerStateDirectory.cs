@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Runtime.Container;
 
