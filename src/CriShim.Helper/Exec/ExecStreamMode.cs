@@ -3,7 +3,6 @@ using CriShim.Helper.Stdio;
 using CriShim.Native;
 using CriShim.Contract;
 using CriShim.Contract.Stdio;
-using CriShim.Native.Stdio;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Exec;

@@ -17,9 +17,7 @@ namespace CriShim.Helper.Monitor;
 /// </summary>
 internal static class ContainerMonitorMode
 {
-    public const int SIGUSR1 = 10;
-
-    private static readonly int[] Handled = [Signals.SIGCHLD, SIGUSR1, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
+    private static readonly int[] Handled = [Signals.SIGCHLD, MonitorSignals.ReopenLog, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -83,7 +81,7 @@ internal static class ContainerMonitorMode
             Fail(spec, 0, StartFailure.Setup, e.Message);
             return 1;
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "started.json"), started, ContainerJsonContext.Default.ContainerStartedRecord);
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Started), started, ContainerJsonContext.Default.ContainerStartedRecord);
         Report(new ContainerStartResult
         {
             MonitorPid = started.MonitorPid, MonitorStartTime = started.MonitorStartTime, Pid = started.Pid,
@@ -102,7 +100,7 @@ internal static class ContainerMonitorMode
         {
             stdio.Dispose();
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
             Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = UnixNanoseconds.Now(),
             OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
@@ -219,7 +217,7 @@ internal static class ContainerMonitorMode
             {
                 return exit;
             }
-            if (signals.Read() == SIGUSR1)
+            if (signals.Read() == MonitorSignals.ReopenLog)
             {
                 log.Reopen();
             }
@@ -239,7 +237,7 @@ internal static class ContainerMonitorMode
 
     private static void Fail(ContainerProcessSpec spec, int pid, StartFailure failure, string message)
     {
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
             Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = UnixNanoseconds.Now(), StartError = message,
         }, ContainerJsonContext.Default.ContainerExitRecord);
