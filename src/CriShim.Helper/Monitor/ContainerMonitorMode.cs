@@ -102,7 +102,7 @@ internal static class ContainerMonitorMode
         }
         AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
-            Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = UnixNanoseconds.Now(),
+            Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = CriTimestamp.Now(),
             OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
         }, ContainerJsonContext.Default.ContainerExitRecord);
         attach.Finish(exit.ExitCode, exit.Signal);
@@ -149,7 +149,7 @@ internal static class ContainerMonitorMode
             return new ContainerStartedRecord
             {
                 Pid = pid, StartTime = identity.StartTime, MonitorPid = monitor.Pid, MonitorStartTime = monitor.StartTime,
-                StartedAt = UnixNanoseconds.Now(), OomScoreAdj = oomScoreAdj,
+                StartedAt = CriTimestamp.Now(), OomScoreAdj = oomScoreAdj,
             };
         }
         catch
@@ -239,7 +239,7 @@ internal static class ContainerMonitorMode
     {
         AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
-            Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = UnixNanoseconds.Now(), StartError = message,
+            Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = CriTimestamp.Now(), StartError = message,
         }, ContainerJsonContext.Default.ContainerExitRecord);
         Report(new ContainerStartResult { Error = message, Failure = failure });
     }

@@ -54,7 +54,7 @@ public sealed partial class ContainerService
             {
                 State = ContainerState.ContainerExited,
                 ExitCode = StartErrorExitCode,
-                FinishedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                FinishedAt = CriTimestamp.Now(),
                 Reason = "StartError",
                 Message = error,
             });
