@@ -81,7 +81,7 @@ internal static class ContainerMonitorMode
             Fail(spec, 0, StartFailure.Setup, e.Message);
             return 1;
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Started), started, ContainerJsonContext.Default.ContainerStartedRecord);
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Started), started, ContainerJsonContext.Default.ContainerStartedRecord);
         Report(new ContainerStartResult
         {
             MonitorPid = started.MonitorPid, MonitorStartTime = started.MonitorStartTime, Pid = started.Pid,
@@ -100,7 +100,7 @@ internal static class ContainerMonitorMode
         {
             stdio.Dispose();
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
             Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = CriTimestamp.Now(),
             OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
@@ -237,7 +237,7 @@ internal static class ContainerMonitorMode
 
     private static void Fail(ContainerProcessSpec spec, int pid, StartFailure failure, string message)
     {
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
             Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = CriTimestamp.Now(), StartError = message,
         }, ContainerJsonContext.Default.ContainerExitRecord);
