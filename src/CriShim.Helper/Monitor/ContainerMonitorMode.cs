@@ -45,7 +45,7 @@ internal static class ContainerMonitorMode
         }
         try
         {
-            JoinOwnCgroup(spec.MonitorCgroupProcsFiles);
+            CgroupMembership.Join(spec.MonitorCgroupProcsFiles, Environment.ProcessId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -135,10 +135,7 @@ internal static class ContainerMonitorMode
         {
             // Still waiting for "go": alive, and its start time stays the same across execve.
             var identity = ProcessIdentity.Find(pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
-            foreach (var procs in spec.CgroupProcsFiles)
-            {
-                JoinCgroup(procs, pid);
-            }
+            JoinCgroup(spec.CgroupProcsFiles, pid);
             int? oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(pid, wanted) : null;
             InitSyncChannel.SendGo(sync);
             if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
@@ -189,23 +186,15 @@ internal static class ContainerMonitorMode
     }
 
     /// <summary>Before anything else: whatever the monitor spawns from here on starts outside the daemon's cgroup too.</summary>
-    private static void JoinOwnCgroup(IReadOnlyList<string> procsFiles)
-    {
-        foreach (var procs in procsFiles)
-        {
-            File.WriteAllText(procs, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void JoinCgroup(string procs, int pid)
+    private static void JoinCgroup(IReadOnlyList<string> procsFiles, int pid)
     {
         try
         {
-            File.WriteAllText(procs, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            CgroupMembership.Join(procsFiles, pid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InitStageException(StartFailure.Setup, $"moving the container into its cgroup {procs}: {e.Message}");
+            throw new InitStageException(StartFailure.Setup, $"moving the container into its cgroup: {e.Message}");
         }
     }
 
