@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper;
@@ -60,7 +60,7 @@ internal static class PauseMode
             program = JsonSerializer.Deserialize(pipe, HelperJsonContext.Default.SeccompProgram)
                 ?? throw new InvalidDataException("sandbox-init sent no seccomp program");
         }
-        ThreadSeccomp.LoadFilter(program, allThreads: true);
+        ThreadSeccomp.LoadFilter(program.Filter, program.LogActions, program.AllowSpeculation, allThreads: true);
     }
 
     /// <summary>The signals pause expects blocked when it starts (sandbox-init spawns it so).</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper;
@@ -35,10 +35,7 @@ internal static class SandboxInitMode
 
     private static int Execute(SandboxInitRequest request)
     {
-        foreach (var procs in request.CgroupProcsFiles)
-        {
-            File.WriteAllText(procs, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
+        CgroupMembership.Join(request.CgroupProcsFiles, Environment.ProcessId);
         var shared = request.Namespaces & (NamespaceKinds.Network | NamespaceKinds.Uts | NamespaceKinds.Ipc);
         Namespaces.UnshareCurrentThread(shared);
         if (shared.HasFlag(NamespaceKinds.Uts) && request.Hostname is { Length: > 0 } hostname)

@@ -24,7 +24,16 @@ public static class Processes
     public static bool Signal(ProcessIdentity process, int signal)
     {
         using var pidfd = OpenPidfd(process);
-        return pidfd is not null && Signal(process.Pid, signal);
+        if (pidfd is null)
+        {
+            return false;
+        }
+        if (Libc.PidfdSendSignal(pidfd, signal) == 0)
+        {
+            return true;
+        }
+        var error = Errno.Last("pidfd_send_signal", process.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return error.IsNoSuchProcess ? false : throw error;
     }
 
     /// <summary>Waits up to <paramref name="timeout"/> for a process (not necessarily our child) to end; true when it has.</summary>

@@ -46,6 +46,63 @@ public static class ResolvedPaths
     }
 
     /// <summary>
+    /// An O_PATH descriptor of <paramref name="path"/> resolved inside <paramref name="root"/> as a chroot there would
+    /// (RESOLVE_IN_ROOT: symlinks followed, absolute ones and ".." stopping at the root; no /proc magic links). Null when
+    /// the path does not exist; ENOSYS (kernels before 5.6) is the caller's to handle.
+    /// </summary>
+    public static SafeFileHandle? OpenFollowingInRoot(SafeFileHandle root, string path)
+    {
+        var how = new Libc.OpenHow { Flags = (ulong)(O_PATH | O_CLOEXEC), Resolve = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS };
+        var fd = Libc.Openat2(Libc.SYS_openat2, root.DangerousGetHandle(), path, ref how, (nuint)(3 * sizeof(ulong)));
+        if (fd >= 0)
+        {
+            return new SafeFileHandle((nint)fd, ownsHandle: true);
+        }
+        var error = Errno.Last("openat2", path);
+        return error.IsNotFound ? null : throw error;
+    }
+
+    /// <summary>An O_PATH descriptor of the entry <paramref name="name"/> of <paramref name="directory"/>, not followed when a symlink; null when missing.</summary>
+    public static SafeFileHandle? OpenEntry(SafeFileHandle directory, string name)
+    {
+        var fd = Libc.Openat(directory.DangerousGetHandle(), name, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+        var error = Errno.Last("openat", name);
+        return error.IsNotFound ? null : throw error;
+    }
+
+    /// <summary>The target of the symlink <paramref name="link"/> (an O_PATH|O_NOFOLLOW descriptor of it).</summary>
+    public static unsafe string ReadLink(SafeFileHandle link)
+    {
+        var buffer = new byte[4096];
+        byte empty = 0;
+        fixed (byte* target = buffer)
+        {
+            var length = (long)readlinkat((int)link.DangerousGetHandle(), &empty, target, buffer.Length);
+            Errno.Check(length, "readlinkat");
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, (int)length);
+        }
+    }
+
+    /// <summary>Creates the directory <paramref name="name"/> in <paramref name="directory"/>; false when something is there already.</summary>
+    public static unsafe bool CreateDirectory(SafeFileHandle directory, string name, UnixFileMode mode)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(name + "\0");
+        fixed (byte* path = bytes)
+        {
+            if (mkdirat((int)directory.DangerousGetHandle(), path, (Tmds.Linux.mode_t)(uint)mode) == 0)
+            {
+                return true;
+            }
+        }
+        var error = Errno.Last("mkdirat", name);
+        return error.Errno == EEXIST ? false : throw error;
+    }
+
+    /// <summary>
     /// Opens a file below <paramref name="directory"/> for writing with nothing but plain directories on the way:
     /// no "..", symlink, magic link or other mount (RESOLVE_BENEATH | RESOLVE_NO_XDEV).
     /// </summary>

@@ -1,5 +1,4 @@
 using CriShim.Native.Interop;
-using CriShim.Native.Protocol;
 
 namespace CriShim.Native;
 
@@ -75,8 +74,8 @@ public sealed class SeccompFilter : IDisposable
         }
     }
 
-    /// <summary>The BPF program libseccomp would load, with the spec's load flags.</summary>
-    public SeccompProgram Export()
+    /// <summary>The BPF program libseccomp would load (the spec's load flags are the caller's to pass on).</summary>
+    public byte[] Export()
     {
         using var memory = Libc.MemfdCreate("seccomp", Libc.MFD_CLOEXEC);
         if (memory.IsInvalid)
@@ -89,7 +88,7 @@ public sealed class SeccompFilter : IDisposable
         }
         var filter = new byte[RandomAccess.GetLength(memory)];
         RandomAccess.Read(memory, filter, 0);
-        return new SeccompProgram { Filter = filter, LogActions = spec.LogActions, AllowSpeculation = spec.AllowSpeculation };
+        return filter;
     }
 
     public void Dispose() => handle.Dispose();

@@ -1,5 +1,4 @@
 using CriShim.Native.Interop;
-using CriShim.Native.Protocol;
 
 namespace CriShim.Native;
 
@@ -13,18 +12,19 @@ public static class ThreadSeccomp
     /// <summary>The kernel's limit on one filter (BPF_MAXINSNS).</summary>
     private const int MaxInstructions = 4096;
 
-    public static unsafe void LoadFilter(SeccompProgram program, bool allThreads = false)
+    /// <param name="filter">Classic BPF instructions (<c>struct sock_filter</c>, 8 bytes each).</param>
+    public static unsafe void LoadFilter(byte[] filter, bool logActions, bool allowSpeculation, bool allThreads = false)
     {
-        var instructions = program.Filter.Length / 8;
-        if (instructions == 0 || instructions > MaxInstructions || program.Filter.Length % 8 != 0)
+        var instructions = filter.Length / 8;
+        if (instructions == 0 || instructions > MaxInstructions || filter.Length % 8 != 0)
         {
-            throw new ArgumentException($"a seccomp filter of {program.Filter.Length} bytes is not 1 to {MaxInstructions} BPF instructions");
+            throw new ArgumentException($"a seccomp filter of {filter.Length} bytes is not 1 to {MaxInstructions} BPF instructions");
         }
-        var flags = (program.LogActions ? Libc.SECCOMP_FILTER_FLAG_LOG : 0) | (program.AllowSpeculation ? Libc.SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0)
+        var flags = (logActions ? Libc.SECCOMP_FILTER_FLAG_LOG : 0) | (allowSpeculation ? Libc.SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0)
             | (allThreads ? Libc.SECCOMP_FILTER_FLAG_TSYNC : 0);
-        fixed (byte* filter = program.Filter)
+        fixed (byte* instructionBytes = filter)
         {
-            var fprog = new Libc.SocketFilterProgram { Length = (ushort)instructions, Filter = filter };
+            var fprog = new Libc.SocketFilterProgram { Length = (ushort)instructions, Filter = instructionBytes };
             Errno.Check(Libc.SyscallSeccomp(Libc.SysSeccomp, Libc.SECCOMP_SET_MODE_FILTER, flags, &fprog), "seccomp(SECCOMP_SET_MODE_FILTER)");
         }
     }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.NativeTests.Infrastructure;
 using static CriShim.NativeTests.ContainerProcess.ContainerProcessScene;
 
@@ -53,7 +53,7 @@ public sealed class ContainerMonitorTests
         Assert.Equal(started.Pid, killedExit.Pid);
         Assert.InRange(killedExit.FinishedAt, before, before + 10_000_000_000);
         Assert.False(killedExit.OomKilled);
-        Assert.Equal(["exit.json", "monitor.log", "started.json"], Directory.GetFiles(killed.StateDirectory).Select(Path.GetFileName).Order());
+        Assert.Equal([ContainerStateFiles.Exit, ContainerStateFiles.MonitorLog, ContainerStateFiles.Started], Directory.GetFiles(killed.StateDirectory).Select(Path.GetFileName).Order());
         var record = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(killed.StateDirectory, "started.json")), ContainerJsonContext.Default.ContainerStartedRecord)!;
         Assert.Equal((started.Pid, started.StartTime, started.MonitorPid), (record.Pid, record.StartTime, record.MonitorPid));
     }

@@ -1,4 +1,4 @@
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.NativeTests.Infrastructure;
 using static CriShim.NativeTests.ContainerProcess.ContainerProcessScene;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.NativeTests.Infrastructure;
 
 namespace CriShim.NativeTests.ContainerProcess;

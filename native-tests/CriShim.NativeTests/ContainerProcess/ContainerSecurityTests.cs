@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.NativeTests.Infrastructure;
 using static CriShim.NativeTests.ContainerProcess.ContainerProcessScene;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.NativeTests.Container;
 using CriShim.NativeTests.ContainerProcess;
 using CriShim.NativeTests.Infrastructure;

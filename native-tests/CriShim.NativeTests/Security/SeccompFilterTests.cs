@@ -1,4 +1,5 @@
 using CriShim.Native;
+using CriShim.Runtime.Security;
 
 namespace CriShim.NativeTests.Security;
 
@@ -24,13 +25,11 @@ public sealed class SeccompFilterTests
     [Fact]
     public void Exports_a_bpf_program_with_the_load_flags()
     {
-        using var small = SeccompFilter.Compile(Spec(new SeccompRule { Names = ["read"], Action = SeccompAction.Allow }) with { LogActions = true });
-        using var larger = SeccompFilter.Compile(Spec(new SeccompRule { Names = ["read", "write", "close"], Action = SeccompAction.Allow }));
-
-        var program = small.Export();
+        var program = SeccompProgramCompiler.Compile(Spec(new SeccompRule { Names = ["read"], Action = SeccompAction.Allow }) with { LogActions = true })!;
+        var larger = SeccompProgramCompiler.Compile(Spec(new SeccompRule { Names = ["read", "write", "close"], Action = SeccompAction.Allow }))!;
 
         Assert.True(program.Filter.Length > 0 && program.Filter.Length % 8 == 0, $"{program.Filter.Length} bytes");
-        Assert.True(larger.Export().Filter.Length > program.Filter.Length);
+        Assert.True(larger.Filter.Length > program.Filter.Length);
         Assert.True(program.LogActions);
         Assert.False(program.AllowSpeculation);
     }
@@ -57,7 +56,7 @@ public sealed class SeccompFilterTests
         using var filter = SeccompFilter.Compile(Spec([.. operators, .. actions, sameArgumentTwice]));
 
         Assert.Empty(filter.SkippedSyscalls);
-        Assert.NotEmpty(filter.Export().Filter);
+        Assert.NotEmpty(filter.Export());
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Text;
 using CriShim.Native;
 using CriShim.NativeTests.Infrastructure;
-using CriShim.Native.Stdio;
+using CriShim.Contract.Stdio;
 
 namespace CriShim.NativeTests.Streaming;
 

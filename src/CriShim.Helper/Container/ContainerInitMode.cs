@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Container;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Container;
 

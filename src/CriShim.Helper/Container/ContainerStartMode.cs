@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CriShim.Helper.Monitor;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Container;
@@ -36,7 +36,7 @@ internal static class ContainerStartMode
     private static ContainerStartResult SpawnMonitor(ContainerProcessSpec spec, string specFile)
     {
         PrivateDirectory.Create(spec.StateDirectory);
-        var monitorLog = Path.Combine(spec.StateDirectory, "monitor.log");
+        var monitorLog = Path.Combine(spec.StateDirectory, ContainerStateFiles.MonitorLog);
         var (read, write) = Descriptors.CreatePipe();
         using var reportPipe = read;
         using (write)

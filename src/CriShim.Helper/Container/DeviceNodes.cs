@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Container;
 
@@ -66,12 +66,11 @@ internal sealed class DeviceNodes
     {
         foreach (var (containerPath, node) in _nodes)
         {
-            var path = RootfsPath.Resolve(root, containerPath);
+            var path = InRootPath.Resolve(root, containerPath, InRootPath.Missing.CreateParents)!;
             if (FileSystem.KindOf(path) is not null)
             {
                 continue;
             }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             if (node.Kind == UnixFileKind.BlockDevice)
             {
                 FileNodes.CreateBlockDevice(path, node.Permissions, node.RdevMajor, node.RdevMinor);

@@ -1,4 +1,4 @@
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Container;
 

@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using static Tmds.Linux.LibC;
 
 namespace CriShim.Helper.Container;
@@ -92,7 +92,7 @@ internal static class ProcessExecution
         {
             if (program is not null)
             {
-                ThreadSeccomp.LoadFilter(program);
+                ThreadSeccomp.LoadFilter(program.Filter, program.LogActions, program.AllowSpeculation);
             }
         }
         catch (ArgumentException e)

@@ -1,14 +1,14 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Container;
 
 /// <summary>
 /// The container's root before pivot_root, as a host path and a descriptor. A container path is resolved
-/// inside it the way the container will see it (<see cref="RootfsPath"/>), missing parts are created, and the
-/// result is opened below the descriptor with no symlink allowed on the way: what is mounted on is what was
-/// resolved, inside the root, whatever a container sharing a volume swaps in meanwhile (runc's CVE-2021-30465).
+/// on descriptors below it the way the container will see it (<see cref="InRootPath"/>), missing parts are
+/// created, and what is mounted on is the descriptor that came out: inside the root, whatever a container
+/// sharing a volume swaps in meanwhile (runc's CVE-2021-30465).
 /// </summary>
 internal sealed class RootDirectory : IDisposable
 {
@@ -23,30 +23,26 @@ internal sealed class RootDirectory : IDisposable
     public string Path { get; }
 
     /// <summary>The directory at a container path, created when missing.</summary>
-    public SafeFileHandle OpenDirectory(string containerPath)
-    {
-        var resolved = RootfsPath.Resolve(Path, containerPath);
-        Directory.CreateDirectory(resolved);
-        return Open(resolved, containerPath);
-    }
+    public SafeFileHandle OpenDirectory(string containerPath) => InRootPath.OpenOrCreateDirectory(_descriptor, containerPath);
 
     /// <summary>The file at a container path, created empty (with its directory) when missing.</summary>
     public SafeFileHandle OpenFile(string containerPath)
     {
-        var resolved = RootfsPath.Resolve(Path, containerPath);
-        if (FileSystem.KindOf(resolved) is null)
+        if (InRootPath.Open(_descriptor, containerPath) is { } existing)
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(resolved)!);
-            using (File.Create(resolved))
-            {
-            }
+            return existing;
         }
-        return Open(resolved, containerPath);
+        // The missing name in its resolved parent: created new (O_EXCL), then opened with no symlink allowed on the way.
+        var resolved = InRootPath.Resolve(Path, containerPath, InRootPath.Missing.CreateParents)!;
+        using (new FileStream(resolved, FileMode.CreateNew, FileAccess.Write))
+        {
+        }
+        return ResolvedPaths.OpenInRoot(_descriptor, System.IO.Path.GetRelativePath(Path, resolved))
+            ?? throw new InitStageException(StartFailure.Setup, $"{containerPath} vanished while the container's root was built");
     }
 
     /// <summary>What is at a container path, or null when nothing is.</summary>
-    public SafeFileHandle? OpenExisting(string containerPath) =>
-        ResolvedPaths.OpenInRoot(_descriptor, System.IO.Path.GetRelativePath(Path, RootfsPath.Resolve(Path, containerPath)));
+    public SafeFileHandle? OpenExisting(string containerPath) => InRootPath.Open(_descriptor, containerPath);
 
     /// <summary>Runs <paramref name="mount"/> with a path that names exactly the directory at <paramref name="containerPath"/>.</summary>
     public void MountOnDirectory(string containerPath, Action<string> mount)
@@ -64,8 +60,4 @@ internal sealed class RootDirectory : IDisposable
     }
 
     public void Dispose() => _descriptor.Dispose();
-
-    private SafeFileHandle Open(string resolved, string containerPath) =>
-        ResolvedPaths.OpenInRoot(_descriptor, System.IO.Path.GetRelativePath(Path, resolved))
-            ?? throw new InitStageException(StartFailure.Setup, $"{containerPath} vanished while the container's root was built");
 }

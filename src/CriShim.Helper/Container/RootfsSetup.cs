@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Container;
@@ -44,7 +44,7 @@ internal static class RootfsSetup
         var claimed = spec.Mounts.Select(m => "/" + m.ContainerPath.Trim('/')).ToHashSet(StringComparer.Ordinal);
         MountStandard(spec, root, claimed);
         // Standard mounts come before any volume: until then nothing another container can change is in the tree.
-        cgroups.Mount(RootfsPath.Resolve(rootPath, "/sys/fs/cgroup"));
+        cgroups.Mount(InRootPath.Resolve(rootPath, "/sys/fs/cgroup", InRootPath.Missing.CreateParents)!);
         devices.Create(rootPath);
         foreach (var volume in volumes)
         {
@@ -120,7 +120,7 @@ internal static class RootfsSetup
     {
         root.MountOnDirectory("/proc", target => ContainerMounts.Mount("proc", target, "proc", Locked));
         root.MountOnDirectory("/dev", target => ContainerMounts.Mount("tmpfs", target, "tmpfs", MountFlags.NoSuid | MountFlags.StrictAtime, "mode=755,size=65536k"));
-        DeviceNodes.CreateStandard(RootfsPath.Resolve(root.Path, "/dev"));
+        DeviceNodes.CreateStandard(InRootPath.Resolve(root.Path, "/dev", InRootPath.Missing.CreateParents)!);
         root.MountOnDirectory("/dev/pts", target => ContainerMounts.Mount("devpts", target, "devpts", MountFlags.NoSuid | MountFlags.NoExec,
             "newinstance,ptmxmode=0666,mode=0620,gid=5"));
         if (!claimed.Contains("/dev/shm"))
@@ -251,7 +251,7 @@ internal static class RootfsSetup
     {
         if (FileStatus.Of(process.WorkingDirectory) is null)
         {
-            System.IO.Directory.CreateDirectory(RootfsPath.Resolve("/", process.WorkingDirectory));
+            InRootPath.Resolve("/", process.WorkingDirectory, InRootPath.Missing.CreateDirectories);
         }
     }
 

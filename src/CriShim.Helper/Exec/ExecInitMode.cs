@@ -1,7 +1,7 @@
 using System.Globalization;
 using CriShim.Helper.Container;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Exec;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using CriShim.Helper.Container;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Exec;
@@ -53,10 +53,7 @@ internal static class ExecLaunch
         }
         try
         {
-            foreach (var procs in spec.CgroupProcsFiles)
-            {
-                File.WriteAllText(procs, pid.ToString(CultureInfo.InvariantCulture));
-            }
+            CgroupMembership.Join(spec.CgroupProcsFiles, pid);
             InitSyncChannel.SendGo(sync);
             if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
             {

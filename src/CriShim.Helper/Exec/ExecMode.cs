@@ -1,7 +1,7 @@
 using System.Text.Json;
 using CriShim.Helper.Container;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Exec;

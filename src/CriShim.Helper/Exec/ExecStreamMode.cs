@@ -1,8 +1,8 @@
 using CriShim.Helper.Container;
 using CriShim.Helper.Stdio;
 using CriShim.Native;
-using CriShim.Native.Protocol;
-using CriShim.Native.Stdio;
+using CriShim.Contract;
+using CriShim.Contract.Stdio;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Exec;

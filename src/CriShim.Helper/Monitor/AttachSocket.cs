@@ -1,6 +1,7 @@
+using CriShim.Contract;
 using CriShim.Helper.Stdio;
 using CriShim.Native;
-using CriShim.Native.Stdio;
+using CriShim.Contract.Stdio;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Monitor;
@@ -35,7 +36,7 @@ internal sealed class AttachSocket : IDisposable
     /// <summary>Listens before the container starts; clients that come early wait in the backlog until <see cref="Serve"/>.</summary>
     public static AttachSocket Listen(string stateDirectory)
     {
-        var path = Path.Combine(stateDirectory, StdioSockets.AttachFileName);
+        var path = Path.Combine(stateDirectory, ContainerStateFiles.AttachSocket);
         return new AttachSocket(path, UnixSockets.ListenSeqPacket(path, UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CriShim.Helper.Container;
 using CriShim.Helper.Stdio;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Monitor;
@@ -17,9 +17,7 @@ namespace CriShim.Helper.Monitor;
 /// </summary>
 internal static class ContainerMonitorMode
 {
-    public const int SIGUSR1 = 10;
-
-    private static readonly int[] Handled = [Signals.SIGCHLD, SIGUSR1, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
+    private static readonly int[] Handled = [Signals.SIGCHLD, MonitorSignals.ReopenLog, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
@@ -47,7 +45,7 @@ internal static class ContainerMonitorMode
         }
         try
         {
-            JoinOwnCgroup(spec.MonitorCgroupProcsFiles);
+            CgroupMembership.Join(spec.MonitorCgroupProcsFiles, Environment.ProcessId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -83,7 +81,7 @@ internal static class ContainerMonitorMode
             Fail(spec, 0, StartFailure.Setup, e.Message);
             return 1;
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "started.json"), started, ContainerJsonContext.Default.ContainerStartedRecord);
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Started), started, ContainerJsonContext.Default.ContainerStartedRecord);
         Report(new ContainerStartResult
         {
             MonitorPid = started.MonitorPid, MonitorStartTime = started.MonitorStartTime, Pid = started.Pid,
@@ -102,9 +100,9 @@ internal static class ContainerMonitorMode
         {
             stdio.Dispose();
         }
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
-            Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = UnixNanoseconds.Now(),
+            Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = CriTimestamp.Now(),
             OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
         }, ContainerJsonContext.Default.ContainerExitRecord);
         attach.Finish(exit.ExitCode, exit.Signal);
@@ -137,10 +135,7 @@ internal static class ContainerMonitorMode
         {
             // Still waiting for "go": alive, and its start time stays the same across execve.
             var identity = ProcessIdentity.Find(pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
-            foreach (var procs in spec.CgroupProcsFiles)
-            {
-                JoinCgroup(procs, pid);
-            }
+            JoinCgroup(spec.CgroupProcsFiles, pid);
             int? oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(pid, wanted) : null;
             InitSyncChannel.SendGo(sync);
             if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
@@ -151,7 +146,7 @@ internal static class ContainerMonitorMode
             return new ContainerStartedRecord
             {
                 Pid = pid, StartTime = identity.StartTime, MonitorPid = monitor.Pid, MonitorStartTime = monitor.StartTime,
-                StartedAt = UnixNanoseconds.Now(), OomScoreAdj = oomScoreAdj,
+                StartedAt = CriTimestamp.Now(), OomScoreAdj = oomScoreAdj,
             };
         }
         catch
@@ -191,23 +186,15 @@ internal static class ContainerMonitorMode
     }
 
     /// <summary>Before anything else: whatever the monitor spawns from here on starts outside the daemon's cgroup too.</summary>
-    private static void JoinOwnCgroup(IReadOnlyList<string> procsFiles)
-    {
-        foreach (var procs in procsFiles)
-        {
-            File.WriteAllText(procs, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-    }
-
-    private static void JoinCgroup(string procs, int pid)
+    private static void JoinCgroup(IReadOnlyList<string> procsFiles, int pid)
     {
         try
         {
-            File.WriteAllText(procs, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            CgroupMembership.Join(procsFiles, pid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InitStageException(StartFailure.Setup, $"moving the container into its cgroup {procs}: {e.Message}");
+            throw new InitStageException(StartFailure.Setup, $"moving the container into its cgroup: {e.Message}");
         }
     }
 
@@ -219,7 +206,7 @@ internal static class ContainerMonitorMode
             {
                 return exit;
             }
-            if (signals.Read() == SIGUSR1)
+            if (signals.Read() == MonitorSignals.ReopenLog)
             {
                 log.Reopen();
             }
@@ -239,9 +226,9 @@ internal static class ContainerMonitorMode
 
     private static void Fail(ContainerProcessSpec spec, int pid, StartFailure failure, string message)
     {
-        AtomicRecordFile.Write(Path.Combine(spec.StateDirectory, "exit.json"), new ContainerExitRecord
+        AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
-            Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = UnixNanoseconds.Now(), StartError = message,
+            Pid = pid, ExitCode = ProcessExecution.ExitCodeOf(failure), FinishedAt = CriTimestamp.Now(), StartError = message,
         }, ContainerJsonContext.Default.ContainerExitRecord);
         Report(new ContainerStartResult { Error = message, Failure = failure });
     }

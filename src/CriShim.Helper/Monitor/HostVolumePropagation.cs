@@ -1,6 +1,6 @@
 using CriShim.Helper.Container;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Monitor;
 

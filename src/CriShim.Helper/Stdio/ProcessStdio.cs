@@ -1,6 +1,6 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
-using CriShim.Native.Stdio;
+using CriShim.Contract;
+using CriShim.Contract.Stdio;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Stdio;

@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Stdio;
+using CriShim.Contract.Stdio;
 using Microsoft.Win32.SafeHandles;
 
 namespace CriShim.Helper.Stdio;

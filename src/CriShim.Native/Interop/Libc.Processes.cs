@@ -9,6 +9,7 @@ internal static partial class Libc
     internal const int PR_SET_PDEATHSIG = 1;
     internal const int PR_SET_NAME = 15;
     internal const long SYS_pidfd_open = 434;
+    internal const long SYS_pidfd_send_signal = 424;
     internal const short POLLIN = 0x1;
 
     internal const short POSIX_SPAWN_SETSIGDEF = 0x04;
@@ -48,6 +49,10 @@ internal static partial class Libc
 
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true)]
     internal static partial long Syscall(long number, long arg1, long arg2);
+
+    /// <summary>syscall(2) with four arguments: the variadic wrapper passes on whatever the registers hold, so every argument is given.</summary>
+    [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true)]
+    internal static partial long Syscall(long number, long arg1, long arg2, long arg3, long arg4);
 
     [LibraryImport(Name, EntryPoint = "poll", SetLastError = true)]
     internal static partial int Poll(ref PollFd fd, nuint count, int timeoutMs);
@@ -93,4 +98,8 @@ internal static partial class Libc
         var fd = Syscall(SYS_pidfd_open, pid, 0);
         return new SafeFileHandle((nint)fd, ownsHandle: true);
     }
+
+    /// <summary>pidfd_send_signal(2) with no siginfo: like kill(2), but to the process the pidfd holds, never a recycled pid.</summary>
+    internal static int PidfdSendSignal(SafeFileHandle pidfd, int signal) =>
+        (int)Syscall(SYS_pidfd_send_signal, pidfd.DangerousGetHandle(), signal, 0, 0);
 }

@@ -19,10 +19,8 @@ public interface ICgroupManager
 
     bool Exists(string path);
 
-    /// <summary>The <c>cgroup.procs</c> file of the cgroup in every hierarchy; writing a pid to each moves the process in.</summary>
+    /// <summary>The <c>cgroup.procs</c> file of the cgroup in every hierarchy; the helper moves processes in with <see cref="Contract.CgroupMembership"/>.</summary>
     IReadOnlyList<string> ProcsFiles(string path);
-
-    void Join(string path, int pid);
 
     /// <summary>
     /// Writes the limits; those for a controller the cgroup does not have are skipped, as runc does. A value

@@ -1,17 +1,17 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 using CriMount = CriShim.Protocol.V1.Mount;
 using CriPropagation = CriShim.Protocol.V1.MountPropagation;
-using SpecPropagation = CriShim.Native.Protocol.MountPropagation;
-using ContainerMount = CriShim.Native.Protocol.ContainerMount;
-using ContainerDevice = CriShim.Native.Protocol.ContainerDevice;
+using SpecPropagation = CriShim.Contract.MountPropagation;
+using ContainerMount = CriShim.Contract.ContainerMount;
+using ContainerDevice = CriShim.Contract.ContainerDevice;
 
 namespace CriShim.Runtime.Container;
 
 /// <summary>
 /// Checks the CRI mounts and devices of a container and resolves their host paths: symlinks are
-/// followed with <see cref="ScopedPath"/> (so the helper binds exactly the directory resolved here,
+/// followed with <see cref="InRootPath"/> (so the helper binds exactly the directory resolved here,
 /// not whatever a link points to later), and a missing host directory is created, as containerd does.
 /// </summary>
 public static class ContainerMountResolver
@@ -24,7 +24,7 @@ public static class ContainerMountResolver
         return requested.Select(mount => new ContainerMount
         {
             ContainerPath = mount.ContainerPath,
-            HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
+            HostPath = ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.CreateDirectories)!,
             Readonly = mount.Readonly,
             RecursiveReadOnly = mount.RecursiveReadOnly,
             Propagation = mount.Propagation switch
@@ -94,7 +94,7 @@ public static class ContainerMountResolver
             {
                 throw new InvalidArgumentException($"device {device.HostPath} has permissions '{device.Permissions}'; use a combination of r, w and m");
             }
-            var host = ScopedPath.Resolve(hostRoot, device.HostPath, createMissing: false);
+            var host = ResolveOnHost(hostRoot, device.HostPath, InRootPath.Missing.Null);
             if (host is null || FileSystem.KindOf(host) is not (UnixFileKind.CharacterDevice or UnixFileKind.BlockDevice))
             {
                 throw new InvalidArgumentException($"device {device.HostPath} is not a character or block device on this node");
@@ -109,6 +109,18 @@ public static class ContainerMountResolver
         if (!path.StartsWith('/'))
         {
             throw new InvalidArgumentException($"{what} '{path}' must be an absolute path");
+        }
+    }
+
+    private static string? ResolveOnHost(string hostRoot, string path, InRootPath.Missing missing)
+    {
+        try
+        {
+            return InRootPath.Resolve(hostRoot, path, missing);
+        }
+        catch (ErrnoException e) when (e.Errno == Tmds.Linux.LibC.ELOOP || e.Errno == Tmds.Linux.LibC.ENOTDIR)
+        {
+            throw new InvalidArgumentException($"{path} cannot be resolved on this node: {e.Message}", e);
         }
     }
 }

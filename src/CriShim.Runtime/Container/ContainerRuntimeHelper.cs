@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Sandbox;
 
@@ -43,7 +43,7 @@ public sealed class ContainerRuntimeHelper(RuntimeHandlers handlers)
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             deadline.CancelAfter(StartTimeout);
             var line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-            if (line != Native.Stdio.StdioSockets.ExecListeningLine)
+            if (line != Contract.Stdio.StdioSockets.ExecListeningLine)
             {
                 await process.WaitForExitAsync(deadline.Token);
                 throw new IOException($"{binary.Path} exec-stream exited {process.ExitCode} before it listened: {(await process.StandardError.ReadToEndAsync(deadline.Token)).Trim()}");

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Daemon;
@@ -72,7 +72,7 @@ public sealed partial class ContainerService
                 Image = config.Image.Image,
                 ImageId = image.Id,
                 Layers = image.Layers,
-                CreatedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                CreatedAt = CriTimestamp.Now(),
                 Labels = new Dictionary<string, string>(config.Labels),
                 Annotations = new Dictionary<string, string>(config.Annotations),
                 ConfigJson = JsonFormatter.Default.Format(config),
@@ -208,6 +208,4 @@ public sealed partial class ContainerService
             throw new InvalidArgumentException($"the kernel refused the container's resources: {e.Message}", e);
         }
     }
-
-    private static long UnixNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 }

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Sandbox;
 
@@ -89,7 +90,7 @@ public sealed partial class ContainerService
             {
                 ContainerId = record.Id,
                 ContainerEventType = type,
-                CreatedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                CreatedAt = CriTimestamp.Now(),
                 ContainersStatuses = { StatusesOf(record.SandboxId) },
             };
             if (sandboxes.Find(record.SandboxId) is { } sandbox)

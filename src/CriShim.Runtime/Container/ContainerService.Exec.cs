@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Errors;
 using Google.Protobuf;

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Image;
 
@@ -16,7 +17,7 @@ public sealed partial class ContainerService
             .Aggregate(default(DiskUsage), (sum, directory) => sum + DiskUsage.Of(directory.Upper) + DiskUsage.Of(directory.Work));
         return new FilesystemUsage
         {
-            Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+            Timestamp = CriTimestamp.Now(),
             FsId = new FilesystemIdentifier { Mountpoint = store.Directory },
             UsedBytes = new UInt64Value { Value = (ulong)usage.Bytes },
             InodesUsed = new UInt64Value { Value = (ulong)usage.Inodes },

@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
@@ -92,7 +92,7 @@ public sealed partial class ContainerService
             {
                 State = ContainerState.ContainerExited,
                 ExitCode = UnknownExitCode,
-                FinishedAt = status.FinishedAt > 0 ? status.FinishedAt : UnixNanoseconds(DateTimeOffset.UtcNow),
+                FinishedAt = status.FinishedAt > 0 ? status.FinishedAt : CriTimestamp.Now(),
                 Reason = "Unknown",
                 Message = "the container's monitor ended without recording an exit status (node reboot or killed monitor)",
             };

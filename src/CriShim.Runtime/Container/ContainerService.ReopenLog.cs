@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Runtime.Errors;
 
@@ -5,9 +6,6 @@ namespace CriShim.Runtime.Container;
 
 public sealed partial class ContainerService
 {
-    /// <summary>The monitor reopens the CRI log file when it gets this signal.</summary>
-    private const int ReopenLogSignal = 10; // SIGUSR1
-
     private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -22,7 +20,7 @@ public sealed partial class ContainerService
         {
             throw new FailedPreconditionException($"container {container.Id} is not running with a log file; there is no log to reopen");
         }
-        if (!Processes.Signal(new ProcessIdentity(status.MonitorPid, status.MonitorStartTime), ReopenLogSignal))
+        if (!Processes.Signal(new ProcessIdentity(status.MonitorPid, status.MonitorStartTime), MonitorSignals.ReopenLog))
         {
             throw new FailedPreconditionException($"the monitor of container {container.Id} is gone; the container is exiting");
         }

@@ -1,4 +1,4 @@
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
@@ -54,7 +54,7 @@ public sealed partial class ContainerService
             {
                 State = ContainerState.ContainerExited,
                 ExitCode = StartErrorExitCode,
-                FinishedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
+                FinishedAt = CriTimestamp.Now(),
                 Reason = "StartError",
                 Message = error,
             });

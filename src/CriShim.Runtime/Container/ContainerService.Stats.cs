@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Image;
@@ -33,7 +34,7 @@ public sealed partial class ContainerService
     private ContainerStats StatsOf(StoredContainer container)
     {
         var record = container.Record;
-        var timestamp = UnixNanoseconds(DateTimeOffset.UtcNow);
+        var timestamp = CriTimestamp.Now();
         // Only a running container has processes to account; one created or exited reports zero use.
         var usage = container.Status.State == ContainerState.ContainerRunning
             ? cgroups.ReadStats(record.CgroupPath) ?? CgroupStats.Empty

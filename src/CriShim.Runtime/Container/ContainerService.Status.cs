@@ -68,11 +68,11 @@ public sealed partial class ContainerService
         return new ContainerUser { Linux = linux };
     }
 
-    private static Native.Protocol.ContainerProcessSpec? ReadSpec(ContainerRecord record)
+    private static Contract.ContainerProcessSpec? ReadSpec(ContainerRecord record)
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(record.SpecFile), Native.Protocol.ContainerJsonContext.Default.ContainerProcessSpec);
+            return JsonSerializer.Deserialize(File.ReadAllBytes(record.SpecFile), Contract.ContainerJsonContext.Default.ContainerProcessSpec);
         }
         catch (Exception e) when (e is IOException or JsonException)
         {

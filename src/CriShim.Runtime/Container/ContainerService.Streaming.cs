@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Container;

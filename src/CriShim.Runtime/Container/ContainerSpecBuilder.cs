@@ -1,4 +1,4 @@
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Security;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
 namespace CriShim.Runtime.Container;
 
@@ -12,11 +12,11 @@ public sealed record ContainerStateDirectory(string Path)
 {
     public static ContainerStateDirectory For(string stateRoot, string id) => new(System.IO.Path.Combine(stateRoot, "containers", id));
 
-    public string Started => System.IO.Path.Combine(Path, "started.json");
-    public string Exit => System.IO.Path.Combine(Path, "exit.json");
+    public string Started => System.IO.Path.Combine(Path, ContainerStateFiles.Started);
+    public string Exit => System.IO.Path.Combine(Path, ContainerStateFiles.Exit);
 
     /// <summary>The monitor's attach socket (monitors of daemons before streaming have none).</summary>
-    public string AttachSocket => System.IO.Path.Combine(Path, Native.Stdio.StdioSockets.AttachFileName);
+    public string AttachSocket => System.IO.Path.Combine(Path, ContainerStateFiles.AttachSocket);
 
     public ContainerStartedRecord? ReadStarted() => Read(Started, ContainerJsonContext.Default.ContainerStartedRecord);
 

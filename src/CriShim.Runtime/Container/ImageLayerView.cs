@@ -8,6 +8,8 @@ namespace CriShim.Runtime.Container;
 /// what lies below, an opaque directory hides lower copies of itself. Symlinks are resolved inside
 /// the view (an absolute target or <c>..</c> stops at the image root), and every layer path is
 /// checked with lstat component by component, so nothing outside the layers is ever read.
+/// Not <see cref="Contract.InRootPath"/>: a merge of several layers with whiteouts is no single root
+/// openat2 could resolve in, and unpacked layers are the daemon's, never written once unpacked.
 /// </summary>
 public sealed class ImageLayerView(IReadOnlyList<string> layersTopmostFirst)
 {

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Sandbox;
@@ -23,7 +24,7 @@ public sealed class ExitWatcher(DaemonConfig config, ContainerService containers
     {
         var root = Path.Combine(config.State, "containers");
         Directory.CreateDirectory(root);
-        _watcher = new FileSystemWatcher(root, "exit.json")
+        _watcher = new FileSystemWatcher(root, ContainerStateFiles.Exit)
         {
             IncludeSubdirectories = true,
             NotifyFilter = NotifyFilters.FileName,

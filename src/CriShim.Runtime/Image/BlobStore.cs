@@ -1,4 +1,4 @@
-using CriShim.Runtime.Store;
+using CriShim.Contract;
 
 namespace CriShim.Runtime.Image;
 

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Errors;
 using Microsoft.Extensions.Logging;
@@ -77,7 +78,7 @@ public sealed class ImageCatalog(
         var response = new ImageFsInfoResponse();
         response.ImageFilesystems.Add(new FilesystemUsage
         {
-            Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+            Timestamp = CriTimestamp.Now(),
             FsId = new FilesystemIdentifier { Mountpoint = layers.Directory },
             UsedBytes = new UInt64Value { Value = (ulong)usage.Bytes },
             InodesUsed = new UInt64Value { Value = (ulong)usage.Inodes },

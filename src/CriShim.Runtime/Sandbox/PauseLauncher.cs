@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Sandbox;

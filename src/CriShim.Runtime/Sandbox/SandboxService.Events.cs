@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,7 @@ public sealed partial class SandboxService
         {
             ContainerId = sandboxId,
             ContainerEventType = type,
-            CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+            CreatedAt = CriTimestamp.Now(),
             ContainersStatuses = { containers.StatusesOf(sandboxId) },
         };
         if (store.Find(sandboxId) is { } record)

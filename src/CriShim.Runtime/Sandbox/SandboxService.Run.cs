@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Daemon;
@@ -60,7 +60,7 @@ public sealed partial class SandboxService
                 Id = id,
                 ConfigJson = PodSandboxRecord.ConfigToJson(config),
                 RuntimeHandler = runtimeHandler,
-                CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
+                CreatedAt = CriTimestamp.Now(),
                 State = PodSandboxLifecycle.Creating,
                 Namespaces = namespaces,
                 CgroupPath = cgroupPath,

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
@@ -53,7 +54,7 @@ public sealed partial class SandboxService
     private PodSandboxStats StatsOf(PodSandboxRecord record)
     {
         var config = record.Config;
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        var timestamp = CriTimestamp.Now();
         var podCgroups = PodCgroupsOf(record);
         var usage = podCgroups.Count == 1
             ? cgroups.ReadStats(podCgroups[0]) ?? CgroupStats.Empty

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Security;
@@ -31,7 +31,7 @@ public static class SeccompProgramCompiler
         try
         {
             using var filter = SeccompFilter.Compile(spec);
-            return Compiled.GetValue(spec, _ => filter.Export());
+            return Compiled.GetValue(spec, _ => new SeccompProgram { Filter = filter.Export(), LogActions = spec.LogActions, AllowSpeculation = spec.AllowSpeculation });
         }
         catch (Exception e) when (e is ArgumentException or ErrnoException)
         {

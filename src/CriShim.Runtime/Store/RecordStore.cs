@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using CriShim.Native;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Errors;
 

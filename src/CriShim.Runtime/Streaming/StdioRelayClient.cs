@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using CriShim.Native;
-using CriShim.Native.Stdio;
+using CriShim.Contract.Stdio;
 
 namespace CriShim.Runtime.Streaming;
 

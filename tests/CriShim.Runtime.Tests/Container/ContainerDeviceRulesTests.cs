@@ -1,4 +1,4 @@
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Container;
 

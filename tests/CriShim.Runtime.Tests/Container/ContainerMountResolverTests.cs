@@ -1,7 +1,7 @@
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Errors;
-using SpecPropagation = CriShim.Native.Protocol.MountPropagation;
+using SpecPropagation = CriShim.Contract.MountPropagation;
 
 namespace CriShim.Runtime.Tests.Container;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using CriShim.Native.Protocol;
-using CriShim.Native.Stdio;
+using CriShim.Contract;
+using CriShim.Contract.Stdio;
 
 namespace CriShim.Runtime.Tests.Streaming;
 

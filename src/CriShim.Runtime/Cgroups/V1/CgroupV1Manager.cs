@@ -64,14 +64,6 @@ public sealed class CgroupV1Manager : ICgroupManager
     public IReadOnlyList<string> ProcsFiles(string path) =>
         Hierarchies.Select(m => Path.Combine(CgroupPath.In(m, path), "cgroup.procs")).ToList();
 
-    public void Join(string path, int pid)
-    {
-        foreach (var procs in ProcsFiles(path))
-        {
-            File.WriteAllText(procs, pid.ToString(CultureInfo.InvariantCulture));
-        }
-    }
-
     public void Apply(string path, CgroupResources resources)
     {
         // A hybrid host (hugetlb only in the cgroup2 at /sys/fs/cgroup/unified) has no hierarchy for some limits.

@@ -34,9 +34,6 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
 
     public IReadOnlyList<string> ProcsFiles(string path) => [Path.Combine(CgroupPath.In(root, path), "cgroup.procs")];
 
-    public void Join(string path, int pid) =>
-        CgroupFiles.Write(CgroupPath.In(root, path), "cgroup.procs", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-
     public void Apply(string path, CgroupResources resources)
     {
         var directory = CgroupPath.In(root, path);

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// Everything <c>crishim-runtime container-start</c> needs to start one container, written by the daemon

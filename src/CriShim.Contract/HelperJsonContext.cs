@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>Source-generated (AOT-safe) JSON for the messages between the daemon and the runtime helper.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// The process a container (or an exec in it) runs, fully resolved by the daemon: the helper does not

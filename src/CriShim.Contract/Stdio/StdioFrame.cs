@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using CriShim.Native.Protocol;
+using CriShim.Contract;
 
-namespace CriShim.Native.Stdio;
+namespace CriShim.Contract.Stdio;
 
 /// <summary>
 /// One message of the stdio relay between the daemon and a helper (the monitor's attach socket, an

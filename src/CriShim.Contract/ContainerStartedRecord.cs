@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// <c>{state}/started.json</c>, written atomically by the monitor once the command runs: lets a restarted

@@ -1,6 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using CriShim.Native;
 
-namespace CriShim.Runtime.Store;
+namespace CriShim.Contract;
 
 /// <summary>
 /// Crash-safe file replacement: write a temporary sibling, fsync it, rename it over the target and
@@ -10,6 +12,9 @@ namespace CriShim.Runtime.Store;
 public static class AtomicFile
 {
     public const string TemporarySuffix = ".tmp";
+
+    /// <summary>Writes <paramref name="record"/> as JSON (source-generated, so the NativeAOT helper can write records too).</summary>
+    public static void Write<T>(string path, T record, JsonTypeInfo<T> type) => Write(path, JsonSerializer.SerializeToUtf8Bytes(record, type));
 
     public static void Write(string path, ReadOnlySpan<byte> content)
     {

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>What <c>exec</c> prints on stdout when the command ended, timed out or could not start.</summary>
 public sealed record ExecResult

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// Where under /proc a CRI mount may go: nowhere but the files lxcfs provides, as runc allows. A volume

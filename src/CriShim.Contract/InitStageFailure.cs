@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// The one message an init stage (container-init, exec-init) sends on its sync socket: why it could not

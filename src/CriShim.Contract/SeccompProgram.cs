@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// A seccomp filter compiled by the daemon (libseccomp's BPF for every architecture of the profile):

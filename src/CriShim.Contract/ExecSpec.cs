@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// <c>crishim-runtime exec &lt;spec&gt;</c>: run <see cref="Process"/> inside a running container (its

@@ -1,11 +1,8 @@
-namespace CriShim.Native.Stdio;
+namespace CriShim.Contract.Stdio;
 
 /// <summary>How the daemon finds the helpers' stdio relay sockets.</summary>
 public static class StdioSockets
 {
-    /// <summary>The monitor's attach socket in the container's state directory.</summary>
-    public const string AttachFileName = "attach";
-
     /// <summary>What <c>exec-stream</c> prints on its stdout once its socket accepts the daemon's connection.</summary>
     public const string ExecListeningLine = "listening";
 }

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// <c>{state}/exit.json</c>, written atomically by the monitor after the container ended and its output

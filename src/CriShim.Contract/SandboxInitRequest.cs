@@ -1,4 +1,6 @@
-namespace CriShim.Native.Protocol;
+using CriShim.Native;
+
+namespace CriShim.Contract;
 
 /// <summary>
 /// What <c>crishim-runtime sandbox-init</c> does, in this order: join <see cref="CgroupProcsFiles"/>,

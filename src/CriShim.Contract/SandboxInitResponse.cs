@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>The answer of <c>sandbox-init</c> on its stdout: the pause process, or what went wrong.</summary>
 public sealed record SandboxInitResponse

@@ -1,4 +1,4 @@
-namespace CriShim.Native.Protocol;
+namespace CriShim.Contract;
 
 /// <summary>
 /// What <c>container-start</c> prints on stdout: the monitor and the container as pid plus start time, or

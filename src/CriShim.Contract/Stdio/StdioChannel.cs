@@ -1,4 +1,4 @@
-namespace CriShim.Native.Stdio;
+namespace CriShim.Contract.Stdio;
 
 /// <summary>The first byte of every stdio relay message: what the rest of the datagram is.</summary>
 public enum StdioChannel : byte
