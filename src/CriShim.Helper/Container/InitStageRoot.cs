@@ -10,7 +10,7 @@ namespace CriShim.Helper.Container;
 /// while it still has a host mount: the launching thread (monitor, exec) leaves the host's mount namespace for
 /// a private copy (<see cref="Leave"/>), mounts a tmpfs, copies into it what execve of this binary needs
 /// (the binary, the loader and libraries at the paths the loader used, its cache) and the spec
-/// (<see cref="Populate"/>), pivots into it, which detaches every host mount, and makes it read-only
+/// (<see cref="OpenContents"/>, <see cref="Populate"/>), pivots into it, which detaches every host mount, and makes it read-only
 /// (<see cref="Enter"/>). Only then does it join the pod's PID namespace and spawn the stage
 /// (<see cref="Spawn"/>), whose /proc/self/exe is that read-only copy. <see cref="Dispose"/> takes the
 /// thread back to the host's mount namespace.
@@ -52,21 +52,51 @@ internal sealed class InitStageRoot : IDisposable
         return new InitStageRoot(hostMounts, ownPid);
     }
 
+    /// <summary>
+    /// Opens what <see cref="Populate"/> copies: this binary, what its execve loads and <paramref name="specFile"/>, each with
+    /// its path inside the stage root. Opened before the stage root's tmpfs is mounted, which may cover them.
+    /// </summary>
+    public static IReadOnlyList<(SafeFileHandle Source, string Target)> OpenContents(string specFile)
+    {
+        var paths = new[] { (Source: Environment.ProcessPath!, Target: Binary), (Source: specFile, Target: SpecFile) }
+            .Concat(LoadedObjects.Paths().Append(LoaderCache).Where(File.Exists).Select(path => (Source: path, Target: path)))
+            .DistinctBy(c => c.Target, StringComparer.Ordinal);
+        var contents = new List<(SafeFileHandle, string)>();
+        try
+        {
+            foreach (var (source, target) in paths)
+            {
+                contents.Add((File.OpenHandle(source, FileMode.Open, FileAccess.Read), target));
+            }
+        }
+        catch
+        {
+            contents.ForEach(c => c.Item1.Dispose());
+            throw;
+        }
+        return contents;
+    }
+
     /// <summary>Mounts the stage root's tmpfs at <paramref name="directory"/> (whose mount must not propagate anywhere).</summary>
     public static void Mount(string directory) =>
         ContainerMounts.Mount("tmpfs", directory, "tmpfs", MountFlags.NoSuid | MountFlags.NoDev, "mode=0755");
 
-    /// <summary>Copies this binary, what its execve loads and <paramref name="specFile"/> into the stage root at <paramref name="directory"/>.</summary>
-    public static void Populate(string directory, string specFile)
+    /// <summary>Copies <paramref name="contents"/> (see <see cref="OpenContents"/>, closed here) into the stage root at <paramref name="directory"/>.</summary>
+    public static void Populate(string directory, IReadOnlyList<(SafeFileHandle Source, string Target)> contents)
     {
-        var copies = new[] { (Source: Environment.ProcessPath!, Target: Binary), (Source: specFile, Target: SpecFile) }
-            .Concat(LoadedObjects.Paths().Append(LoaderCache).Where(File.Exists).Select(path => (Source: path, Target: path)))
-            .DistinctBy(c => c.Target, StringComparer.Ordinal);
-        foreach (var (source, target) in copies)
+        foreach (var (source, target) in contents)
         {
-            var path = directory + target;
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.Copy(source, path);
+            using (source)
+            {
+                var path = directory + target;
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                using var from = new FileStream(source, FileAccess.Read);
+                using var to = new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = File.GetUnixFileMode(source),
+                });
+                from.CopyTo(to);
+            }
         }
         Directory.CreateDirectory(directory + "/proc");
     }

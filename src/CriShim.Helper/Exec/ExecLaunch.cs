@@ -29,7 +29,7 @@ internal static class ExecLaunch
             throw new InitStageException(StartFailure.Setup, $"the container process {spec.ContainerPid} is not running");
         }
         var ns = $"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/";
-        var joined = new List<SafeFileHandle>();
+        var namespaces = new List<SafeFileHandle>();
         var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
         using var sync = parentEnd;
         int pid;
@@ -54,8 +54,9 @@ internal static class ExecLaunch
             using (var stage = InitStageRoot.Leave())
             {
                 ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
+                var contents = InitStageRoot.OpenContents(specFile);
                 InitStageRoot.Mount(StageMountPoint);
-                InitStageRoot.Populate(StageMountPoint, specFile);
+                InitStageRoot.Populate(StageMountPoint, contents);
                 InitStageRoot.Enter(StageMountPoint);
                 pid = stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors);
             }
@@ -67,7 +68,7 @@ internal static class ExecLaunch
         finally
         {
             childEnd.Dispose();
-            joined.ForEach(h => h.Dispose());
+            namespaces.ForEach(h => h.Dispose());
         }
 
         try
@@ -93,7 +94,7 @@ internal static class ExecLaunch
         SafeFileHandle Open(string path)
         {
             var handle = Namespaces.Open(path);
-            joined.Add(handle);
+            namespaces.Add(handle);
             return handle;
         }
     }
