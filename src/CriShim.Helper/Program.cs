@@ -10,9 +10,11 @@ return args switch
     ["sandbox-init", var requestFile] => SandboxInitMode.Run(requestFile),
     ["container-start", var specFile] => CriShim.Helper.Container.ContainerStartMode.Run(specFile),
     ["container-monitor", var specFile] => CriShim.Helper.Monitor.ContainerMonitorMode.Run(specFile),
-    ["container-init", var specFile] => CriShim.Helper.Container.ContainerInitMode.Run(specFile),
+    ["container-init", var specFile, var lastCapability] =>
+        CriShim.Helper.Container.ContainerInitMode.Run(specFile, int.Parse(lastCapability, System.Globalization.CultureInfo.InvariantCulture)),
     ["exec", var specFile] => CriShim.Helper.Exec.ExecMode.Run(specFile),
-    ["exec-init", var specFile] => CriShim.Helper.Exec.ExecInitMode.Run(specFile),
+    ["exec-init", var specFile, var lastCapability] =>
+        CriShim.Helper.Exec.ExecInitMode.Run(specFile, int.Parse(lastCapability, System.Globalization.CultureInfo.InvariantCulture)),
     ["exec-stream", var specFile, var socket] => CriShim.Helper.Exec.ExecStreamMode.Run(specFile, socket),
     ["netns-socket", var netnsPath] => CriShim.Helper.NetnsSocketMode.Run(netnsPath),
     _ => Usage(),

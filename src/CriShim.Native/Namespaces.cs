@@ -23,13 +23,29 @@ public static class Namespaces
     /// <summary>Moves the calling thread into the namespace at <paramref name="path"/> (a pin or <c>/proc/&lt;pid&gt;/ns/&lt;kind&gt;</c>).</summary>
     public static void JoinCurrentThread(string path, NamespaceKinds kind)
     {
-        using SafeFileHandle fd = Libc.Open(path, O_RDONLY | O_CLOEXEC, 0);
-        if (fd.IsInvalid)
-        {
-            throw Errno.Last("open", path);
-        }
+        using var fd = Open(path);
         Errno.Check(Libc.Setns(fd, (int)kind), "setns", path);
     }
+
+    /// <summary>
+    /// A namespace file (a pin, <c>/proc/&lt;pid&gt;/ns/&lt;kind&gt;</c> or <c>/proc/thread-self/ns/&lt;kind&gt;</c>) held open,
+    /// so it can be joined once the path no longer resolves (after pivot_root) or handed to a child.
+    /// </summary>
+    public static SafeFileHandle Open(string path)
+    {
+        SafeFileHandle fd = Libc.Open(path, O_RDONLY | O_CLOEXEC, 0);
+        if (fd.IsInvalid)
+        {
+            var error = Errno.Last("open", path);
+            fd.Dispose();
+            throw error;
+        }
+        return fd;
+    }
+
+    /// <summary>Moves the calling thread into the namespace <paramref name="ns"/> refers to (see <see cref="Open"/>).</summary>
+    public static void JoinCurrentThread(SafeFileHandle ns, NamespaceKinds kind) =>
+        Errno.Check(Libc.Setns(ns, (int)kind), "setns", kind.ToString());
 
     /// <summary>Sets the host name of the calling thread's UTS namespace.</summary>
     public static unsafe void SetHostname(string name)

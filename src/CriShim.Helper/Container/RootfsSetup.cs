@@ -5,11 +5,15 @@ using Microsoft.Win32.SafeHandles;
 namespace CriShim.Helper.Container;
 
 /// <summary>
-/// Builds the container's file system view on the init stage's main thread: a new mount namespace whose
-/// root no longer propagates to the host, the overlay, standard and CRI mounts, masked and read-only paths,
-/// pivot_root, and finally a read-only root when asked. Every target inside the root is mounted on through
-/// a descriptor (<see cref="RootDirectory"/>). Every mount lives only in this namespace, so it disappears
-/// with the container.
+/// Builds the container's file system view in two halves. <see cref="Prepare"/> runs on the monitor's main thread
+/// in a private copy of the host's mount namespace (<see cref="InitStageRoot.Leave"/>) whose root no longer
+/// propagates to the host: it mounts the stage root's tmpfs on the rootfs mount point and builds in it, at
+/// <see cref="ContainerDirectory"/>, everything that needs the host's view (the overlay, the standard mounts but
+/// /proc, cgroups, devices, volumes); the host's /dev/null and the volumes into /proc wait in the stage root.
+/// <see cref="Finish"/> runs in container-init, already in the pod's PID namespace, so the procfs it mounts is the
+/// pod's: /proc, the volumes into /proc, masked and read-only paths, pivot_root (which drops the stage root) and a
+/// read-only root when asked. Every target inside the root is mounted on through a descriptor
+/// (<see cref="RootDirectory"/>). Every mount lives only in this namespace, so it disappears with the container.
 /// </summary>
 internal static class RootfsSetup
 {
@@ -18,9 +22,21 @@ internal static class RootfsSetup
     /// <summary>makedev(1, 3) as glibc encodes it.</summary>
     private const ulong NullDevice = 0x103;
 
-    public static void Prepare(ContainerProcessSpec spec)
+    /// <summary>The container's root inside the stage root.</summary>
+    public const string ContainerDirectory = "/rootfs";
+
+    /// <summary>The host's /dev/null inside the stage root, the source of every masked file.</summary>
+    private const string StageNull = "/null";
+
+    /// <summary>Volumes into /proc wait here in the stage root (one entry per index in the spec's mounts) for the pod's procfs.</summary>
+    private const string StageVolumes = "/volumes";
+
+    /// <summary>
+    /// In the monitor, after <see cref="InitStageRoot.Leave"/>: builds the stage root with the container's tree at
+    /// the rootfs mount point and enters it. <paramref name="specFile"/> is copied into it for container-init.
+    /// </summary>
+    public static void Prepare(ContainerProcessSpec spec, string specFile)
     {
-        Namespaces.UnshareCurrentThread(NamespaceKinds.Mount);
         // The mask source comes from the host (this namespace is still its copy), checked to be the null device:
         // the container's own /dev (a volume whose null is a symlink into /proc/sys) must not decide what covers a masked path.
         using var devNull = HostDevNull();
@@ -29,47 +45,125 @@ internal static class RootfsSetup
         var bidirectional = spec.Mounts.Any(m => m.Propagation == MountPropagation.Bidirectional);
         ContainerMounts.SetPropagation("/", (bidirectional ? MountFlags.Shared : MountFlags.Slave) | MountFlags.Recursive);
 
-        var rootPath = Path.GetFullPath(spec.Rootfs.MountPoint);
-        System.IO.Directory.CreateDirectory(rootPath);
+        var contents = InitStageRoot.OpenContents(specFile);
+        var stagePath = Path.GetFullPath(spec.Rootfs.MountPoint);
+        System.IO.Directory.CreateDirectory(stagePath);
         // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a
         // shared "/") would otherwise be bound from that mount once it is private, cut off from the host.
         var volumes = spec.Mounts.Select(CloneVolume).ToList();
-        // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the overlay to the host.
-        ContainerMounts.SetPropagation(MountTable.MountPointOf(rootPath), MountFlags.Private);
+        // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the stage root to the host.
+        ContainerMounts.SetPropagation(MountTable.MountPointOf(stagePath), MountFlags.Private);
+        InitStageRoot.Mount(stagePath);
+        var rootPath = stagePath + ContainerDirectory;
+        System.IO.Directory.CreateDirectory(rootPath);
         MountOverlay(spec.Rootfs, rootPath);
         using var root = new RootDirectory(rootPath);
 
-        var cgroups = CgroupFilesystem.Plan();
+        var cgroups = CgroupFilesystem.Plan(spec.CgroupProcsFiles);
         var devices = DeviceNodes.Plan(spec);
         var claimed = spec.Mounts.Select(m => "/" + m.ContainerPath.Trim('/')).ToHashSet(StringComparer.Ordinal);
         MountStandard(spec, root, claimed);
         // Standard mounts come before any volume: until then nothing another container can change is in the tree.
         cgroups.Mount(RootfsPath.Resolve(rootPath, "/sys/fs/cgroup"));
         devices.Create(rootPath);
-        foreach (var volume in volumes)
+        for (var i = 0; i < volumes.Count; i++)
         {
-            using (volume.Tree)
+            using (volumes[i].Tree)
             {
-                MountVolume(root, volume);
+                if (IsInProc(volumes[i].Mount))
+                {
+                    Park(stagePath + StageVolumes, i, volumes[i]);
+                }
+                else
+                {
+                    MountVolume(root, volumes[i]);
+                }
             }
         }
-        // Masked and read-only paths go on before pivot_root, through descriptors opened inside the root
-        // after their file system was checked, from sources opened on the host.
-        foreach (var path in spec.MaskedPaths)
+        InitStageRoot.Populate(stagePath, contents);
+        using (var nullFile = OpenStageFile(stagePath + StageNull))
+        using (var tree = ContainerMounts.CloneTree(devNull))
         {
-            Mask(root, path, devNull);
+            ContainerMounts.Attach(tree, nullFile);
         }
-        foreach (var path in spec.ReadonlyPaths)
-        {
-            MakeReadonly(root, path);
-        }
+        InitStageRoot.Enter(stagePath);
+    }
 
-        ContainerMounts.PivotRoot(rootPath);
+    /// <summary>In container-init, in the stage root: the pod's /proc, the volumes into it, masks, read-only paths, pivot_root.</summary>
+    public static void Finish(ContainerProcessSpec spec)
+    {
+        // The stage root's own procfs (the pod's, as this process's PID namespace is) names descriptors for mount(2).
+        ContainerMounts.Mount("proc", "/proc", "proc", Locked);
+        using var devNull = StageDevNull();
+        using (var root = new RootDirectory(ContainerDirectory))
+        {
+            root.MountOnDirectory("/proc", target => ContainerMounts.Mount("proc", target, "proc", Locked));
+            for (var i = 0; i < spec.Mounts.Count; i++)
+            {
+                if (IsInProc(spec.Mounts[i]))
+                {
+                    var parked = $"{StageVolumes}/{i}";
+                    using var tree = ContainerMounts.CloneTree(parked);
+                    MountVolume(root, new VolumeTree(spec.Mounts[i], FileSystem.KindOf(parked)!.Value, tree));
+                }
+            }
+            // Masked and read-only paths go on before pivot_root, through descriptors opened inside the root
+            // after their file system was checked, from sources opened on the host.
+            foreach (var path in spec.MaskedPaths)
+            {
+                Mask(root, path, devNull);
+            }
+            foreach (var path in spec.ReadonlyPaths)
+            {
+                MakeReadonly(root, path);
+            }
+        }
+        ContainerMounts.PivotRoot(ContainerDirectory);
         CreateWorkingDirectory(spec.Process);
         if (spec.Rootfs.Readonly)
         {
             ContainerMounts.Remount("/", MountFlags.ReadOnly);
         }
+    }
+
+    /// <summary>A volume the daemon let into /proc (lxcfs' files) goes on top of the pod's procfs, which only container-init can mount.</summary>
+    private static bool IsInProc(ContainerMount mount) => ProcVolumes.IsInProc(Path.GetFullPath("/" + mount.ContainerPath).TrimEnd('/'));
+
+    /// <summary>Attaches a volume into /proc at its place in the stage root, for <see cref="Finish"/>.</summary>
+    private static void Park(string directory, int index, VolumeTree volume)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var path = $"{directory}/{index}";
+        if (volume.Kind == UnixFileKind.Directory)
+        {
+            System.IO.Directory.CreateDirectory(path);
+        }
+        using var target = OpenStageFile(path, volume.Kind != UnixFileKind.Directory);
+        ContainerMounts.Attach(volume.Tree, target);
+    }
+
+    /// <summary>An O_PATH descriptor of a path in the stage root (nothing of the container's is there), created as an empty file when asked.</summary>
+    private static SafeFileHandle OpenStageFile(string path, bool create = true)
+    {
+        if (create && !File.Exists(path))
+        {
+            using (File.Create(path))
+            {
+            }
+        }
+        return ResolvedPaths.OpenHost(path);
+    }
+
+    /// <summary>The host's /dev/null as the monitor put it in the stage root, checked again.</summary>
+    private static SafeFileHandle StageDevNull()
+    {
+        var devNull = ResolvedPaths.OpenHost(StageNull);
+        if (ResolvedPaths.StatusOf(devNull) is not (UnixFileKind.CharacterDevice, NullDevice))
+        {
+            devNull.Dispose();
+            throw new InitStageException(StartFailure.Setup, "the stage root's /null is not the null device");
+        }
+        return devNull;
     }
 
     /// <summary>The host's /dev/null, opened before anything of the container exists and checked to be the null device (1:3).</summary>
@@ -118,7 +212,6 @@ internal static class RootfsSetup
 
     private static void MountStandard(ContainerProcessSpec spec, RootDirectory root, IReadOnlySet<string> claimed)
     {
-        root.MountOnDirectory("/proc", target => ContainerMounts.Mount("proc", target, "proc", Locked));
         root.MountOnDirectory("/dev", target => ContainerMounts.Mount("tmpfs", target, "tmpfs", MountFlags.NoSuid | MountFlags.StrictAtime, "mode=755,size=65536k"));
         DeviceNodes.CreateStandard(RootfsPath.Resolve(root.Path, "/dev"));
         root.MountOnDirectory("/dev/pts", target => ContainerMounts.Mount("devpts", target, "devpts", MountFlags.NoSuid | MountFlags.NoExec,
@@ -173,9 +266,11 @@ internal static class RootfsSetup
     {
         var mount = volume.Mount;
         using var target = volume.Kind == UnixFileKind.Directory ? root.OpenDirectory(mount.ContainerPath) : root.OpenFile(mount.ContainerPath);
-        // The daemon refuses volumes in /proc but lxcfs' files; a path that reaches procfs another way
+        // The daemon refuses volumes in /proc but lxcfs' files; a path that reaches procfs or /proc another way
         // (through a symlink in the image) is refused here.
-        if (ResolvedPaths.FileSystemOf(target) == ResolvedPaths.ProcFileSystem && !ProcVolumes.IsAllowed(root.ContainerPathOf(target)))
+        var landed = root.ContainerPathOf(target);
+        if ((ResolvedPaths.FileSystemOf(target) == ResolvedPaths.ProcFileSystem || ProcVolumes.IsInProc(landed) != IsInProc(mount))
+            && !(IsInProc(mount) && ProcVolumes.IsAllowed(landed)))
         {
             throw new InitStageException(StartFailure.InvalidSpec, $"mount destination {mount.ContainerPath} is in /proc, where only lxcfs' files may be mounted");
         }

@@ -54,6 +54,11 @@ public static class ContainerMountResolver
             throw new InvalidArgumentException(
                 $"mount destination {mount.ContainerPath} is in /proc: only lxcfs' files (/proc/cpuinfo, meminfo, stat, uptime, loadavg, diskstats, swaps, slabinfo) may be mounted there");
         }
+        if (StandardDevLinks.ProcPathOf(destination) is { } proc)
+        {
+            throw new InvalidArgumentException(
+                $"mount destination {mount.ContainerPath} follows the container's /dev symlink into {proc}; mounts into /proc are refused");
+        }
         RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
     }
 

@@ -104,6 +104,10 @@ public sealed class ContainerMountResolverTests : IDisposable
     [InlineData("/proc/sys/../sysrq-trigger")]
     [InlineData("/proc/1/root")]
     [InlineData("/x/../proc/self")]
+    [InlineData("/dev/fd/5")]
+    [InlineData("/dev/fd")]
+    [InlineData("/dev/stdout")]
+    [InlineData("//dev/./stdin/x")]
     public void Mounts_into_proc_are_invalid_and_create_nothing(string containerPath)
     {
         var error = Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts(
@@ -123,6 +127,8 @@ public sealed class ContainerMountResolverTests : IDisposable
     [InlineData("/proc/swaps")]
     [InlineData("/proc/slabinfo")]
     [InlineData("/processes")]
+    [InlineData("/dev/ptmx")]
+    [InlineData("/dev/fdx")]
     public void The_lxcfs_files_and_paths_merely_starting_with_proc_are_allowed(string containerPath) =>
         Assert.Single(ContainerMountResolver.ResolveMounts([Mount(_dir.Combine("lxcfs"), containerPath)]));
 }
