@@ -27,6 +27,13 @@ public static class Descriptors
         Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
     }
 
+    /// <summary>Clears close-on-exec: <paramref name="fd"/> stays open in the next image.</summary>
+    public static void KeepOnExec(int fd)
+    {
+        var flags = Errno.Check(Libc.Fcntl(fd, Libc.F_GETFD, 0), "fcntl(F_GETFD)");
+        Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags & ~Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
+    }
+
     /// <summary>Marks every descriptor from <paramref name="first"/> up close-on-exec, so execve leaks none of the runtime's.</summary>
     public static void SetCloseOnExecFrom(int first) =>
         Errno.Check(Libc.Syscall3(Libc.SysCloseRange, first, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");

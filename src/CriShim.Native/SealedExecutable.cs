@@ -26,8 +26,7 @@ public static class SealedExecutable
                 var copied = Libc.Sendfile(copy, source, 0, (nuint)remaining);
                 remaining -= copied > 0 ? copied : throw (copied < 0 ? Errno.Last("sendfile", path) : new IOException($"{path} shrank while it was copied"));
             }
-            Errno.Check(Libc.Fcntl((int)copy.DangerousGetHandle(), Libc.F_ADD_SEALS,
-                Libc.F_SEAL_SEAL | Libc.F_SEAL_SHRINK | Libc.F_SEAL_GROW | Libc.F_SEAL_WRITE), "fcntl(F_ADD_SEALS)", path);
+            SealedMemoryFile.Seal(copy, path);
             return copy;
         }
         catch

@@ -11,14 +11,20 @@ namespace CriShim.Helper.Container;
 /// </summary>
 internal static class ContainerInitMode
 {
-    public static int Run(string specFile) => InitStage.ExecAfter(() =>
+    public static int Run(string specFile) => InitStage.ExecAfter(lastCapability =>
     {
         var spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ContainerProcessSpec);
-        RootfsSetup.Prepare(spec);
+        // Opened while the host's mounts are in view: the root is built with the host's privileges and id-mapped with it.
+        using var userNamespace = spec.Namespaces.UserPath is { } path ? ContainerUserNamespaceStage.Open(path) : null;
+        RootfsSetup.Prepare(spec, userNamespace);
         if (spec.Process.Tty)
         {
             // posix_spawn made this process a session leader; the terminal on stdin becomes its own.
             PseudoTerminal.MakeControlling(0);
+        }
+        if (userNamespace is not null)
+        {
+            ContainerUserNamespaceStage.Enter(spec.Process, lastCapability, userNamespace);
         }
         return spec.Process;
     });

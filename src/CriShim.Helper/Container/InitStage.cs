@@ -9,19 +9,34 @@ namespace CriShim.Helper.Container;
 /// </summary>
 internal static class InitStage
 {
-    /// <summary>Returns only when something failed, with the exit code that failure maps to.</summary>
-    public static int ExecAfter(Func<ProcessSpec> prepare)
+    /// <summary>
+    /// Returns only when something failed, with the exit code that failure maps to. <paramref name="prepare"/> gets
+    /// the kernel's last capability as the host sees it.
+    /// </summary>
+    public static int ExecAfter(Func<int, ProcessSpec> prepare) => Reporting(() =>
+    {
+        // Until execve this process runs the host's helper binary with the host's mounts in view:
+        // nothing in the pod may open its /proc/<pid>/exe, root or fd without CAP_SYS_PTRACE.
+        ThreadCredentials.SetNotDumpable();
+        // Facts that decide what the container may do come from the host's view, read before prepare
+        // builds or joins the container's mount namespace, where a volume could fake them.
+        var lastCapability = ThreadCapabilities.ReadLastCapability();
+        InitSyncChannel.WaitForGo();
+        ProcessExecution.Exec(prepare(lastCapability), lastCapability);
+    });
+
+    /// <summary>The stage after <see cref="ContainerUserNamespaceStage"/>: prepared and let go already, it only execs.</summary>
+    public static int ExecPrepared(Func<ProcessSpec> read, int lastCapability) => Reporting(() =>
+    {
+        ThreadCredentials.SetNotDumpable();
+        ProcessExecution.Exec(read(), lastCapability);
+    });
+
+    private static int Reporting(Action stage)
     {
         try
         {
-            // Until execve this process runs the host's helper binary with the host's mounts in view:
-            // nothing in the pod may open its /proc/<pid>/exe, root or fd without CAP_SYS_PTRACE.
-            ThreadCredentials.SetNotDumpable();
-            // Facts that decide what the container may do come from the host's view, read before prepare
-            // builds or joins the container's mount namespace, where a volume could fake them.
-            var lastCapability = ThreadCapabilities.ReadLastCapability();
-            InitSyncChannel.WaitForGo();
-            ProcessExecution.Exec(prepare(), lastCapability);
+            stage();
             return 1;
         }
         catch (InitStageException e)

@@ -18,7 +18,8 @@ internal static class RootfsSetup
     /// <summary>makedev(1, 3) as glibc encodes it.</summary>
     private const ulong NullDevice = 0x103;
 
-    public static void Prepare(ContainerProcessSpec spec)
+    /// <param name="userNamespace">The pod's user namespace: the layers and id-mapped volumes get its mappings; null: none.</param>
+    public static void Prepare(ContainerProcessSpec spec, SafeFileHandle? userNamespace)
     {
         Namespaces.UnshareCurrentThread(NamespaceKinds.Mount);
         // The mask source comes from the host (this namespace is still its copy), checked to be the null device:
@@ -36,7 +37,15 @@ internal static class RootfsSetup
         var volumes = spec.Mounts.Select(CloneVolume).ToList();
         // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the overlay to the host.
         ContainerMounts.SetPropagation(MountTable.MountPointOf(rootPath), MountFlags.Private);
-        MountOverlay(spec.Rootfs, rootPath);
+        if (userNamespace is null)
+        {
+            MountOverlay(spec.Rootfs, rootPath);
+        }
+        else
+        {
+            MountIdMappedOverlay(spec.Rootfs, rootPath, userNamespace,
+                spec.Namespaces.UserMappings ?? throw new InitStageException(StartFailure.InvalidSpec, "a user namespace needs its mappings"));
+        }
         using var root = new RootDirectory(rootPath);
 
         var cgroups = CgroupFilesystem.Plan();
@@ -50,7 +59,7 @@ internal static class RootfsSetup
         {
             using (volume.Tree)
             {
-                MountVolume(root, volume);
+                MountVolume(root, volume, userNamespace);
             }
         }
         // Masked and read-only paths go on before pivot_root, through descriptors opened inside the root
@@ -104,6 +113,66 @@ internal static class RootfsSetup
 
         string Options(IReadOnlyList<string> lower) =>
             $"lowerdir={string.Join(':', lower)},upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}";
+    }
+
+    /// <summary>
+    /// The overlay of a container in a user namespace. Overlayfs itself cannot be id-mapped (mount_setattr refuses
+    /// it), but its layers can, as containerd 2 does: each image layer is bound id-mapped on a directory beside the
+    /// mount point, the overlay is made of those, and the binds go again (the overlay keeps its own references).
+    /// The writable layer stays as it is: what the container writes lands with the host ids it has (the mapped
+    /// ones), and its top directory, the root's owner, becomes the namespace's root.
+    /// </summary>
+    private static void MountIdMappedOverlay(ContainerRootfs rootfs, string target, SafeFileHandle userNamespace, UserNamespaceMappings mappings)
+    {
+        if (rootfs.LowerDirectories.Count == 0)
+        {
+            throw new InitStageException(StartFailure.InvalidSpec, "the rootfs has no lower directories");
+        }
+        var layers = Path.Combine(Path.GetDirectoryName(target)!, "idmapped-layers");
+        System.IO.Directory.CreateDirectory(layers);
+        var names = new List<string>();
+        try
+        {
+            for (var i = 0; i < rootfs.LowerDirectories.Count; i++)
+            {
+                var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var directory = System.IO.Directory.CreateDirectory(Path.Combine(layers, name)).FullName;
+                using var layer = IdMappedMounts.CloneDirectory(rootfs.LowerDirectories[i], userNamespace);
+                using var on = ResolvedPaths.OpenHost(directory);
+                ContainerMounts.Attach(layer, on);
+                names.Add(name);
+            }
+            FileSystem.Chown(rootfs.UpperDirectory, (int)mappings.RootUid, (int)mappings.RootGid);
+            ContainerMounts.ChangeDirectory(layers);
+            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.None,
+                $"lowerdir={string.Join(':', names)},upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}");
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "id-mapping the image layers for the pod's user namespace: " + e.Message);
+        }
+        finally
+        {
+            ContainerMounts.ChangeDirectory("/");
+            foreach (var name in names)
+            {
+                ContainerMounts.Unmount(Path.Combine(layers, name));
+            }
+        }
+    }
+
+    /// <summary>Gives a volume's top mount the pod's mappings, so files keep the owners they have on disk as the container sees them.</summary>
+    private static void IdMapVolume(VolumeTree volume, SafeFileHandle userNamespace)
+    {
+        try
+        {
+            IdMappedMounts.Apply(volume.Tree, userNamespace);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup,
+                $"id-mapping {volume.Mount.HostPath} for {volume.Mount.ContainerPath} (its file system must support id-mapped mounts): {e.Message}");
+        }
     }
 
     private static string CommonParent(IReadOnlyList<string> paths)
@@ -169,9 +238,14 @@ internal static class RootfsSetup
         return new VolumeTree(mount, kind, ContainerMounts.CloneTree(mount.HostPath));
     }
 
-    private static void MountVolume(RootDirectory root, VolumeTree volume)
+    private static void MountVolume(RootDirectory root, VolumeTree volume, SafeFileHandle? userNamespace)
     {
         var mount = volume.Mount;
+        if (mount.IdMapped)
+        {
+            IdMapVolume(volume, userNamespace ?? throw new InitStageException(StartFailure.InvalidSpec,
+                $"mount {mount.ContainerPath} asks for id mappings, but the pod has no user namespace"));
+        }
         using var target = volume.Kind == UnixFileKind.Directory ? root.OpenDirectory(mount.ContainerPath) : root.OpenFile(mount.ContainerPath);
         // The daemon refuses volumes in /proc but lxcfs' files; a path that reaches procfs another way
         // (through a symlink in the image) is refused here.

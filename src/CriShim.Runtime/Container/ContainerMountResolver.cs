@@ -16,11 +16,12 @@ namespace CriShim.Runtime.Container;
 /// </summary>
 public static class ContainerMountResolver
 {
-    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, string hostRoot = "/")
+    /// <param name="podUserNamespace">The mappings of the pod's user namespace, the only ones a mount may ask for; null: the pod has none.</param>
+    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, UserNamespaceMappings? podUserNamespace = null, string hostRoot = "/")
     {
         // Every mount is checked before any host directory is created, so a refused one leaves nothing behind.
         var requested = mounts.ToList();
-        requested.ForEach(Check);
+        requested.ForEach(mount => Check(mount, podUserNamespace));
         return requested.Select(mount => new ContainerMount
         {
             ContainerPath = mount.ContainerPath,
@@ -33,10 +34,11 @@ public static class ContainerMountResolver
                 CriPropagation.PropagationBidirectional => SpecPropagation.Bidirectional,
                 _ => SpecPropagation.Private,
             },
+            IdMapped = mount.UidMappings.Count + mount.GidMappings.Count > 0,
         }).ToList();
     }
 
-    private static void Check(CriMount mount)
+    private static void Check(CriMount mount, UserNamespaceMappings? podUserNamespace)
     {
         if (mount.Image is { Image.Length: > 0 })
         {
@@ -44,7 +46,15 @@ public static class ContainerMountResolver
         }
         if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
         {
-            throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
+            if (podUserNamespace is null)
+            {
+                throw new InvalidArgumentException($"mount {mount.ContainerPath} has uid/gid mappings, but its pod has no user namespace (userns_options mode POD)");
+            }
+            // As containerd: a volume is id-mapped with the pod's own namespace, so its mappings must be those.
+            if (!Sandbox.PodUserNamespace.AreThePods(mount.UidMappings, mount.GidMappings, podUserNamespace))
+            {
+                throw new InvalidArgumentException($"mount {mount.ContainerPath}: its uid/gid mappings differ from the pod's user namespace; only the pod's can be used");
+            }
         }
         CheckRecursiveReadOnly(mount);
         RequireAbsolute(mount.ContainerPath, "mount container_path");

@@ -50,7 +50,8 @@ public sealed partial class ContainerService
 
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
-        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts);
+        var podUserNamespace = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null;
+        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace);
         var devices = ContainerMountResolver.ResolveDevices(config.Devices);
         var directory = store.DirectoryOf(id);
         var state = StateOf(id);
@@ -133,6 +134,8 @@ public sealed partial class ContainerService
             IpcNamespace = Pinned(NamespaceKinds.Ipc),
             UtsNamespace = Pinned(NamespaceKinds.Uts),
             PodPidNamespace = Pinned(NamespaceKinds.Pid),
+            UserNamespace = Pinned(NamespaceKinds.User),
+            UserMappings = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null,
             TargetPidNamespace = TargetPidNamespace(config, sandbox.Id),
             ShmPath = sandbox.Namespaces.HasFlag(NamespaceKinds.Ipc) ? files.Shm : "/dev/shm",
             HostsPath = files.Hosts,
