@@ -8,7 +8,7 @@ namespace CriShim.Helper;
 /// Runs a mode of this helper as root of a new user namespace with the given mappings: the helper has threads and
 /// may not unshare one itself, so it spawns <see cref="UserNamespaceEntry"/>, which unshares it and waits on a socket
 /// while this process, still in the parent namespace with its capabilities, writes the maps; then it execs the
-/// helper inside. Returns the child's exit status; the child inherits stdio and answers on stdout itself.
+/// helper inside. Returns the child's exit status once it ended; it inherits stdio and answers on stdout itself.
 /// </summary>
 internal static class NewUserNamespace
 {

@@ -23,10 +23,11 @@ internal static class SandboxInitMode
         {
             return Execute(request);
         }
-        // The child answers on the same stdout; root of the new namespace cannot read the request file.
+        // The child answers on the same stdout (a child that died unanswered leaves the daemon an empty one);
+        // root of the new namespace cannot read the request file, so it gets the open file.
         using var file = File.OpenHandle(requestFile, FileMode.Open, FileAccess.Read);
-        var status = NewUserNamespace.Run(mappings, UserNamespaceMode, file);
-        return status == 0 ? null : throw new IOException($"sandbox-init in the pod's user namespace exited {status}");
+        NewUserNamespace.Run(mappings, UserNamespaceMode, file);
+        return null;
     });
 
     /// <summary>Inside the pod's new user namespace, in its cgroup already: the rest of <see cref="Run"/>.</summary>

@@ -35,8 +35,8 @@ internal static class ContainerUserNamespaceStage
     /// <summary>Returns only by throwing.</summary>
     public static void Enter(ProcessSpec process, int lastCapability, SafeFileHandle userNamespace)
     {
-        // The entry program runs the stage from the sealed helper copy this process was started from.
-        System.Diagnostics.Debug.Assert(UserNamespaceEntry.ImageDescriptor == InitStageImage.ChildDescriptor);
+        // The entry program runs the stage from the sealed helper copy this process was started from: both use fd 4
+        // (UserNamespaceEntry.ImageDescriptor, InitStageImage.ChildDescriptor).
         try
         {
             using var entry = UserNamespaceEntry.CreateJoining();
@@ -46,7 +46,7 @@ internal static class ContainerUserNamespaceStage
             // The sync socket carries a failure of the next stage; nothing else of this one may cross.
             Descriptors.KeepOnExec(InitSyncChannel.ChildDescriptor);
             Descriptors.SetCloseOnExecFrom(SpecDescriptor + 1);
-            Processes.Exec(entry, [Mode, lastCapability.ToString(CultureInfo.InvariantCulture)], []);
+            Processes.Exec(entry, ["crishim-runtime", Mode, lastCapability.ToString(CultureInfo.InvariantCulture)], []);
         }
         catch (ErrnoException e)
         {

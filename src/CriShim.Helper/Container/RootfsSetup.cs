@@ -34,9 +34,14 @@ internal static class RootfsSetup
         System.IO.Directory.CreateDirectory(rootPath);
         // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a
         // shared "/") would otherwise be bound from that mount once it is private, cut off from the host.
-        var volumes = spec.Mounts.Select(CloneVolume).ToList();
+        var volumes = spec.Mounts.Select(m => m.ImageLayers.Count > 0 ? null : CloneVolume(m)).ToList();
         // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the overlay to the host.
         ContainerMounts.SetPropagation(MountTable.MountPointOf(rootPath), MountFlags.Private);
+        // Image volumes are made beside the root, on that mount, now private: nothing of them reaches the host.
+        for (var i = 0; i < volumes.Count; i++)
+        {
+            volumes[i] ??= CloneImageVolume(spec.Mounts[i], Path.Combine(Path.GetDirectoryName(rootPath)!, "image-volumes", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
         if (userNamespace is null)
         {
             MountOverlay(spec.Rootfs, rootPath);
@@ -55,7 +60,7 @@ internal static class RootfsSetup
         // Standard mounts come before any volume: until then nothing another container can change is in the tree.
         cgroups.Mount(RootfsPath.Resolve(rootPath, "/sys/fs/cgroup"));
         devices.Create(rootPath);
-        foreach (var volume in volumes)
+        foreach (var volume in volumes.Select(v => v!))
         {
             using (volume.Tree)
             {
@@ -236,6 +241,59 @@ internal static class RootfsSetup
         var kind = FileStatus.Of(mount.HostPath)?.Kind
             ?? throw new InitStageException(StartFailure.Setup, $"mount source {mount.HostPath} for {mount.ContainerPath} does not exist");
         return new VolumeTree(mount, kind, ContainerMounts.CloneTree(mount.HostPath));
+    }
+
+    /// <summary>
+    /// An image volume (KEP-4639): the image's layers as a read-only overlay of their own on <paramref name="staging"/>,
+    /// the sub path opened inside it (no symlink, no escape), and a detached copy of that, as a host volume's; the
+    /// staging mount goes again at once. The copy keeps the overlay alive as long as the container's namespace.
+    /// </summary>
+    private static VolumeTree CloneImageVolume(ContainerMount mount, string staging)
+    {
+        System.IO.Directory.CreateDirectory(staging);
+        try
+        {
+            MountLayers(mount.ImageLayers, staging);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, $"mounting the image volume for {mount.ContainerPath}: {e.Message}");
+        }
+        try
+        {
+            using var root = ResolvedPaths.OpenHost(staging);
+            using var subPath = mount.ImageSubPath.Length == 0 ? null : SubPathOf(root, mount);
+            var source = subPath ?? root;
+            return new VolumeTree(mount, ResolvedPaths.StatusOf(source).Kind, ContainerMounts.CloneTree(source));
+        }
+        finally
+        {
+            ContainerMounts.Unmount(staging);
+        }
+    }
+
+    private static SafeFileHandle SubPathOf(SafeFileHandle root, ContainerMount mount) =>
+        ResolvedPaths.OpenInRoot(root, mount.ImageSubPath)
+            ?? throw new InitStageException(StartFailure.InvalidSpec, $"image volume {mount.ContainerPath}: image_sub_path '{mount.ImageSubPath}' does not exist in the image");
+
+    /// <summary>A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is long.</summary>
+    private static void MountLayers(IReadOnlyList<string> layers, string target)
+    {
+        var options = "lowerdir=" + string.Join(':', layers);
+        if (options.Length > 4000)
+        {
+            var parent = CommonParent(layers);
+            ContainerMounts.ChangeDirectory(parent);
+            options = "lowerdir=" + string.Join(':', layers.Select(l => Path.GetRelativePath(parent, l)));
+        }
+        try
+        {
+            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev, options);
+        }
+        finally
+        {
+            ContainerMounts.ChangeDirectory("/");
+        }
     }
 
     private static void MountVolume(RootDirectory root, VolumeTree volume, SafeFileHandle? userNamespace)

@@ -131,6 +131,15 @@ public sealed record ContainerMount
 
     public MountPropagation Propagation { get; set; } = MountPropagation.Private;
 
+    /// <summary>
+    /// An image volume (CRI <c>Mount.image</c>): the image's layer directories, topmost first, mounted read-only as
+    /// an overlay of their own instead of <see cref="HostPath"/> (empty then); empty for a host volume.
+    /// </summary>
+    public IReadOnlyList<string> ImageLayers { get; set; } = [];
+
+    /// <summary>The directory or file of the image volume to mount (CRI <c>image_sub_path</c>), relative; empty: all of it.</summary>
+    public string ImageSubPath { get; set; } = "";
+
     /// <summary>Id-mapped with the pod's user namespace (CRI <c>uidMappings</c>/<c>gidMappings</c>, checked to be the pod's).</summary>
     public bool IdMapped { get; set; }
 }

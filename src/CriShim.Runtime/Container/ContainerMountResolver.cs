@@ -17,12 +17,14 @@ namespace CriShim.Runtime.Container;
 public static class ContainerMountResolver
 {
     /// <param name="podUserNamespace">The mappings of the pod's user namespace, the only ones a mount may ask for; null: the pod has none.</param>
-    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, UserNamespaceMappings? podUserNamespace = null, string hostRoot = "/")
+    /// <param name="imageLayers">The layer directories (topmost first) of an image volume's image, by its reference; null: none allowed.</param>
+    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, UserNamespaceMappings? podUserNamespace = null,
+        Func<string, IReadOnlyList<string>>? imageLayers = null, string hostRoot = "/")
     {
         // Every mount is checked before any host directory is created, so a refused one leaves nothing behind.
         var requested = mounts.ToList();
         requested.ForEach(mount => Check(mount, podUserNamespace));
-        return requested.Select(mount => new ContainerMount
+        return requested.Select(mount => IsImageVolume(mount) ? ImageVolume(mount, imageLayers) : new ContainerMount
         {
             ContainerPath = mount.ContainerPath,
             HostPath = ScopedPath.Resolve(hostRoot, mount.HostPath, createMissing: true)!,
@@ -38,11 +40,25 @@ public static class ContainerMountResolver
         }).ToList();
     }
 
+    public static bool IsImageVolume(CriMount mount) => mount.Image is { Image.Length: > 0 };
+
+    /// <summary>An image volume (KEP-4639) is read-only and private whatever the request says, as in containerd.</summary>
+    private static ContainerMount ImageVolume(CriMount mount, Func<string, IReadOnlyList<string>>? imageLayers) => new()
+    {
+        ContainerPath = mount.ContainerPath,
+        HostPath = "",
+        Readonly = true,
+        ImageLayers = imageLayers?.Invoke(mount.Image.Image)
+            ?? throw new InvalidArgumentException($"mount {mount.ContainerPath}: image volumes are not possible here"),
+        ImageSubPath = mount.ImageSubPath,
+    };
+
     private static void Check(CriMount mount, UserNamespaceMappings? podUserNamespace)
     {
-        if (mount.Image is { Image.Length: > 0 })
+        if (IsImageVolume(mount))
         {
-            throw new UnimplementedException($"image volumes ({mount.Image.Image} at {mount.ContainerPath}) are not supported by crishim");
+            CheckImageVolume(mount);
+            return;
         }
         if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
         {
@@ -88,6 +104,28 @@ public static class ContainerMountResolver
         if (!RecursiveReadOnlyMounts.IsSupported)
         {
             throw new InvalidArgumentException($"mount {mount.ContainerPath}: recursive_read_only needs mount_setattr (Linux 5.12), which this kernel lacks");
+        }
+    }
+
+    private static void CheckImageVolume(CriMount mount)
+    {
+        RequireAbsolute(mount.ContainerPath, "mount container_path");
+        if (ProcVolumes.IsInProc(Path.GetFullPath(mount.ContainerPath).TrimEnd('/')))
+        {
+            throw new InvalidArgumentException($"image volume destination {mount.ContainerPath} is in /proc");
+        }
+        if (mount.HostPath.Length > 0)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath} names both an image ({mount.Image.Image}) and a host_path");
+        }
+        if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
+        {
+            throw new InvalidArgumentException($"image volume {mount.ContainerPath}: uid/gid mappings are not supported on image volumes");
+        }
+        var subPath = mount.ImageSubPath;
+        if (subPath.StartsWith('/') || subPath.Split('/').Any(part => part == ".."))
+        {
+            throw new InvalidArgumentException($"image volume {mount.ContainerPath}: image_sub_path '{subPath}' must be relative and must not climb with '..'");
         }
     }
 

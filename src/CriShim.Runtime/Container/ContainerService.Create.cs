@@ -51,7 +51,11 @@ public sealed partial class ContainerService
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
         var podUserNamespace = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null;
-        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace);
+        // Image volumes (KEP-4639) come from the same store; the kubelet pulls them before it creates the container.
+        var volumeImages = config.Mounts.Where(ContainerMountResolver.IsImageVolume).Select(m => m.Image.Image).Distinct().ToDictionary(
+            reference => reference,
+            reference => images.Resolve(reference) ?? throw new NotFoundException($"image volume: image '{reference}' is not present on this node; pull it first"));
+        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace, reference => images.LayerDirectories(volumeImages[reference]));
         var devices = ContainerMountResolver.ResolveDevices(config.Devices);
         var directory = store.DirectoryOf(id);
         var state = StateOf(id);
@@ -72,7 +76,8 @@ public sealed partial class ContainerService
                 Attempt = metadata.Attempt,
                 Image = config.Image.Image,
                 ImageId = image.Id,
-                Layers = image.Layers,
+                // The layers of image volumes stay while the container does, as its own image's do.
+                Layers = image.Layers.Concat(volumeImages.Values.SelectMany(v => v.Layers)).Distinct().ToList(),
                 CreatedAt = UnixNanoseconds(DateTimeOffset.UtcNow),
                 Labels = new Dictionary<string, string>(config.Labels),
                 Annotations = new Dictionary<string, string>(config.Annotations),

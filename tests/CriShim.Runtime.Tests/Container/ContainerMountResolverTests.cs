@@ -53,11 +53,21 @@ public sealed class ContainerMountResolverTests : IDisposable
         Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([Mount(host, container)]));
 
     [Fact]
-    public void Features_crishim_lacks_are_unimplemented()
+    public void Image_volumes_are_read_only_overlays_of_the_images_layers()
     {
-        var image = Mount(_dir.Path);
-        image.Image = new ImageSpec { Image = "busybox" };
-        Assert.Throws<UnimplementedException>(() => ContainerMountResolver.ResolveMounts([image]));
+        var image = new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = "busybox" }, ImageSubPath = "bin" };
+        var mount = Assert.Single(ContainerMountResolver.ResolveMounts([image], imageLayers: reference => [$"/layers/{reference}"]));
+        Assert.Equal(["/layers/busybox"], mount.ImageLayers);
+        Assert.Equal("bin", mount.ImageSubPath);
+        Assert.True(mount.Readonly);
+        foreach (var subPath in new[] { "/etc", "../etc", "a/../../etc" })
+        {
+            image.ImageSubPath = subPath;
+            Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], imageLayers: _ => []));
+        }
+        image.ImageSubPath = "";
+        image.HostPath = _dir.Path;
+        Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], imageLayers: _ => []));
     }
 
     [Fact]
