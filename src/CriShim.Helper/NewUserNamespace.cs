@@ -15,6 +15,9 @@ internal static class NewUserNamespace
     /// <summary>Where the child finds the request it continues with.</summary>
     public const int RequestDescriptor = 6;
 
+    /// <summary>The entry program, executed through /proc/self/fd in the child (after the file actions numbered it).</summary>
+    private const int EntryDescriptor = 7;
+
     public static int Run(UserNamespaceMappings mappings, string mode, SafeFileHandle request)
     {
         var self = Environment.ProcessPath!;
@@ -27,7 +30,7 @@ internal static class NewUserNamespace
         {
             pid = new ProcessSpawner
             {
-                Path = ResolvedPaths.ProcPath(entry),
+                Path = "/proc/self/fd/" + EntryDescriptor.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Args = [self, mode],
                 Descriptors = new Dictionary<int, SafeFileHandle>
                 {
@@ -37,6 +40,7 @@ internal static class NewUserNamespace
                     [UserNamespaceEntry.ImageDescriptor] = image,
                     [UserNamespaceEntry.NamespaceDescriptor] = childSocket,
                     [RequestDescriptor] = request,
+                    [EntryDescriptor] = entry,
                 },
             }.Spawn();
         }

@@ -33,9 +33,13 @@ internal static class SandboxInitMode
     /// <summary>Inside the pod's new user namespace, in its cgroup already: the rest of <see cref="Run"/>.</summary>
     public static int RunInUserNamespace() => Answer(() =>
     {
-        using var file = new FileStream(new SafeFileHandle(NewUserNamespace.RequestDescriptor, ownsHandle: true), FileAccess.Read);
         using var buffer = new MemoryStream();
-        file.CopyTo(buffer);
+        using (var file = new FileStream(new SafeFileHandle(NewUserNamespace.RequestDescriptor, ownsHandle: true), FileAccess.Read))
+        {
+            file.CopyTo(buffer);
+        }
+        // Nothing the entry program passed on past stdio may reach pause.
+        Descriptors.SetCloseOnExecFrom(3);
         return Execute(Deserialize(buffer.ToArray(), "the request descriptor"));
     });
 

@@ -16,6 +16,7 @@ internal static class ContainerInitMode
         var spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ContainerProcessSpec);
         // Opened while the host's mounts are in view: the root is built with the host's privileges and id-mapped with it.
         using var userNamespace = spec.Namespaces.UserPath is { } path ? ContainerUserNamespaceStage.Open(path) : null;
+        using var loader = userNamespace is null ? null : HostLoader.Open();
         RootfsSetup.Prepare(spec, userNamespace);
         if (spec.Process.Tty)
         {
@@ -24,7 +25,7 @@ internal static class ContainerInitMode
         }
         if (userNamespace is not null)
         {
-            ContainerUserNamespaceStage.Enter(spec.Process, lastCapability, userNamespace);
+            ContainerUserNamespaceStage.Enter(spec.Process, lastCapability, userNamespace, loader!);
         }
         return spec.Process;
     });

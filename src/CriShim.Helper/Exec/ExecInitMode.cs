@@ -19,6 +19,7 @@ internal static class ExecInitMode
         var spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ExecSpec);
         var ns = $"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/";
         using var userNamespace = Namespaces.AreSame(ns + "user", "/proc/self/ns/user") ? null : ContainerUserNamespaceStage.Open(ns + "user");
+        using var loader = userNamespace is null ? null : HostLoader.Open();
         try
         {
             Namespaces.JoinCurrentThread(ns + "net", NamespaceKinds.Network);
@@ -38,7 +39,7 @@ internal static class ExecInitMode
         }
         if (userNamespace is not null)
         {
-            ContainerUserNamespaceStage.Enter(spec.Process, lastCapability, userNamespace);
+            ContainerUserNamespaceStage.Enter(spec.Process, lastCapability, userNamespace, loader!);
         }
         return spec.Process;
     });
