@@ -27,6 +27,32 @@ public static class Descriptors
         Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
     }
 
+    /// <summary>
+    /// Puts each handle at its descriptor number (without close-on-exec), whatever numbers the handles have now:
+    /// every source is copied above all of them first, then down to its target, so none is overwritten early.
+    /// </summary>
+    public static void Arrange(IReadOnlyDictionary<int, SafeFileHandle> targets)
+    {
+        var ordered = targets.OrderBy(t => t.Key).ToList();
+        var staging = ordered.Select(t => (int)t.Value.DangerousGetHandle()).Concat(ordered.Select(t => t.Key)).Max() + 1;
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            Errno.Check(Libc.Dup2((int)ordered[i].Value.DangerousGetHandle(), staging + i), "dup2");
+        }
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            Errno.Check(Libc.Dup2(staging + i, ordered[i].Key), "dup2");
+            Libc.Close(staging + i);
+        }
+    }
+
+    /// <summary>Clears close-on-exec: <paramref name="fd"/> stays open in the next image.</summary>
+    public static void KeepOnExec(int fd)
+    {
+        var flags = Errno.Check(Libc.Fcntl(fd, Libc.F_GETFD, 0), "fcntl(F_GETFD)");
+        Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags & ~Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
+    }
+
     /// <summary>Marks every descriptor from <paramref name="first"/> up close-on-exec, so execve leaks none of the runtime's.</summary>
     public static void SetCloseOnExecFrom(int first) =>
         Errno.Check(Libc.Syscall3(Libc.SysCloseRange, first, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");

@@ -47,6 +47,23 @@ public static class Namespaces
     public static void JoinCurrentThread(SafeFileHandle ns, NamespaceKinds kind) =>
         Errno.Check(Libc.Setns(ns, (int)kind), "setns", kind.ToString());
 
+    /// <summary>Whether two namespace files (<c>/proc/&lt;pid&gt;/ns/&lt;kind&gt;</c> or pins) name the same namespace.</summary>
+    public static unsafe bool AreSame(string first, string second)
+    {
+        return Identity(first) == Identity(second);
+
+        static (ulong Device, ulong Inode) Identity(string path)
+        {
+            Tmds.Linux.stat st;
+            var bytes = Encoding.UTF8.GetBytes(path + "\0");
+            fixed (byte* p = bytes)
+            {
+                Errno.Check(stat(p, &st), "stat", path);
+            }
+            return ((ulong)st.st_dev, (ulong)st.st_ino);
+        }
+    }
+
     /// <summary>Sets the host name of the calling thread's UTS namespace.</summary>
     public static unsafe void SetHostname(string name)
     {

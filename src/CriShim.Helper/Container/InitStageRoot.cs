@@ -111,20 +111,22 @@ internal sealed class InitStageRoot : IDisposable
     /// <summary>
     /// Joins the target PID namespace for children (<paramref name="joinPidNamespace"/>), spawns the stage from
     /// <see cref="Binary"/> in a new session with <paramref name="mode"/>, the spec and the last capability
-    /// number as arguments, and points the thread's children back at its own PID namespace.
+    /// number as arguments (and the pod's <paramref name="userNamespace"/>, see <see cref="ContainerUserNamespaceStage"/>),
+    /// and points the thread's children back at its own PID namespace.
     /// </summary>
-    public int Spawn(Action joinPidNamespace, string mode, int lastCapability, IReadOnlyDictionary<int, SafeFileHandle> descriptors)
+    public int Spawn(Action joinPidNamespace, string mode, int lastCapability, IReadOnlyDictionary<int, SafeFileHandle> descriptors,
+        SafeFileHandle? userNamespace)
     {
+        string[] args = [Binary, mode, SpecFile, lastCapability.ToString(CultureInfo.InvariantCulture)];
+        if (userNamespace is not null)
+        {
+            descriptors = new Dictionary<int, SafeFileHandle>(descriptors) { [ContainerUserNamespaceStage.NamespaceDescriptor] = userNamespace };
+            args = [.. args, ContainerUserNamespaceStage.Argument];
+        }
         joinPidNamespace();
         try
         {
-            return new ProcessSpawner
-            {
-                Path = Binary,
-                Args = [Binary, mode, SpecFile, lastCapability.ToString(CultureInfo.InvariantCulture)],
-                Descriptors = descriptors,
-                NewSession = true,
-            }.Spawn();
+            return new ProcessSpawner { Path = Binary, Args = args, Descriptors = descriptors, NewSession = true }.Spawn();
         }
         finally
         {

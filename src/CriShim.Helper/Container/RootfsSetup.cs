@@ -9,7 +9,8 @@ namespace CriShim.Helper.Container;
 /// in a private copy of the host's mount namespace (<see cref="InitStageRoot.Leave"/>) whose root no longer
 /// propagates to the host: it mounts the stage root's tmpfs on the rootfs mount point and builds in it, at
 /// <see cref="ContainerDirectory"/>, everything that needs the host's view (the overlay, the standard mounts but
-/// /proc, cgroups, devices, volumes); the host's /dev/null and the volumes into /proc wait in the stage root.
+/// /proc, cgroups, devices, volumes and image volumes, the layers and volumes id-mapped with the pod's user namespace
+/// when it has one); the host's /dev/null and the volumes into /proc wait in the stage root.
 /// <see cref="Finish"/> runs in container-init, already in the pod's PID namespace, so the procfs it mounts is the
 /// pod's: /proc, the volumes into /proc, masked and read-only paths, pivot_root (which drops the stage root) and a
 /// read-only root when asked. Every target inside the root is mounted on through a descriptor
@@ -35,7 +36,8 @@ internal static class RootfsSetup
     /// In the monitor, after <see cref="InitStageRoot.Leave"/>: builds the stage root with the container's tree at
     /// the rootfs mount point and enters it. <paramref name="specFile"/> is copied into it for container-init.
     /// </summary>
-    public static void Prepare(ContainerProcessSpec spec, string specFile)
+    /// <param name="userNamespace">The pod's user namespace: the layers and id-mapped volumes get its mappings; null: none.</param>
+    public static void Prepare(ContainerProcessSpec spec, string specFile, SafeFileHandle? userNamespace)
     {
         // The mask source comes from the host (this namespace is still its copy), checked to be the null device:
         // the container's own /dev (a volume whose null is a symlink into /proc/sys) must not decide what covers a masked path.
@@ -50,13 +52,26 @@ internal static class RootfsSetup
         System.IO.Directory.CreateDirectory(stagePath);
         // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a
         // shared "/") would otherwise be bound from that mount once it is private, cut off from the host.
-        var volumes = spec.Mounts.Select(CloneVolume).ToList();
+        var volumes = spec.Mounts.Select(m => m.ImageLayers.Count > 0 ? null : CloneVolume(m)).ToList();
         // pivot_root refuses a new root whose parent mount is shared, and a shared parent would copy the stage root to the host.
         ContainerMounts.SetPropagation(MountTable.MountPointOf(stagePath), MountFlags.Private);
         InitStageRoot.Mount(stagePath);
         var rootPath = stagePath + ContainerDirectory;
         System.IO.Directory.CreateDirectory(rootPath);
-        MountOverlay(spec.Rootfs, rootPath);
+        // Image volumes (and id-mapped layers) are made in the stage root, private: nothing of them reaches the host.
+        for (var i = 0; i < volumes.Count; i++)
+        {
+            volumes[i] ??= CloneImageVolume(spec.Mounts[i], Path.Combine(stagePath, "image-volumes", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        if (userNamespace is null)
+        {
+            MountOverlay(spec.Rootfs, rootPath);
+        }
+        else
+        {
+            MountIdMappedOverlay(spec.Rootfs, rootPath, userNamespace,
+                spec.Namespaces.UserMappings ?? throw new InitStageException(StartFailure.InvalidSpec, "a user namespace needs its mappings"));
+        }
         using var root = new RootDirectory(rootPath);
 
         var cgroups = CgroupFilesystem.Plan(spec.CgroupProcsFiles);
@@ -68,15 +83,22 @@ internal static class RootfsSetup
         devices.Create(rootPath);
         for (var i = 0; i < volumes.Count; i++)
         {
-            using (volumes[i].Tree)
+            var volume = volumes[i]!;
+            using (volume.Tree)
             {
-                if (IsInProc(volumes[i].Mount))
+                // While the tree is detached, the only time mount_setattr may id-map it; a parked volume's clone keeps the mapping.
+                if (volume.Mount.IdMapped)
                 {
-                    Park(stagePath + StageVolumes, i, volumes[i]);
+                    IdMapVolume(volume, userNamespace ?? throw new InitStageException(StartFailure.InvalidSpec,
+                        $"mount {volume.Mount.ContainerPath} asks for id mappings, but the pod has no user namespace"));
+                }
+                if (IsInProc(volume.Mount))
+                {
+                    Park(stagePath + StageVolumes, i, volume);
                 }
                 else
                 {
-                    MountVolume(root, volumes[i]);
+                    MountVolume(root, volume);
                 }
             }
         }
@@ -200,6 +222,66 @@ internal static class RootfsSetup
             $"lowerdir={string.Join(':', lower)},upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}";
     }
 
+    /// <summary>
+    /// The overlay of a container in a user namespace. Overlayfs itself cannot be id-mapped (mount_setattr refuses
+    /// it), but its layers can, as containerd 2 does: each image layer is bound id-mapped on a directory beside
+    /// <paramref name="target"/> in the stage root, the overlay is made of those, and the binds go again (the overlay keeps its own references).
+    /// The writable layer stays as it is: what the container writes lands with the host ids it has (the mapped
+    /// ones), and its top directory, the root's owner, becomes the namespace's root.
+    /// </summary>
+    private static void MountIdMappedOverlay(ContainerRootfs rootfs, string target, SafeFileHandle userNamespace, UserNamespaceMappings mappings)
+    {
+        if (rootfs.LowerDirectories.Count == 0)
+        {
+            throw new InitStageException(StartFailure.InvalidSpec, "the rootfs has no lower directories");
+        }
+        var layers = Path.Combine(Path.GetDirectoryName(target)!, "idmapped-layers");
+        System.IO.Directory.CreateDirectory(layers);
+        var names = new List<string>();
+        try
+        {
+            for (var i = 0; i < rootfs.LowerDirectories.Count; i++)
+            {
+                var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var directory = System.IO.Directory.CreateDirectory(Path.Combine(layers, name)).FullName;
+                using var layer = IdMappedMounts.CloneDirectory(rootfs.LowerDirectories[i], userNamespace);
+                using var on = ResolvedPaths.OpenHost(directory);
+                ContainerMounts.Attach(layer, on);
+                names.Add(name);
+            }
+            FileSystem.Chown(rootfs.UpperDirectory, (int)mappings.RootUid, (int)mappings.RootGid);
+            ContainerMounts.ChangeDirectory(layers);
+            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.None,
+                $"lowerdir={string.Join(':', names)},upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}");
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "id-mapping the image layers for the pod's user namespace: " + e.Message);
+        }
+        finally
+        {
+            ContainerMounts.ChangeDirectory("/");
+            foreach (var name in names)
+            {
+                ContainerMounts.Unmount(Path.Combine(layers, name));
+            }
+        }
+    }
+
+    /// <summary>Gives a volume's top mount the pod's mappings, so files keep the owners they have on disk as the container sees them.</summary>
+    private static void IdMapVolume(VolumeTree volume, SafeFileHandle userNamespace)
+    {
+        try
+        {
+            IdMappedMounts.Apply(volume.Tree, userNamespace);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup,
+                $"id-mapping {volume.Mount.HostPath} for {volume.Mount.ContainerPath} (its file system must support id-mapped mounts): {e.Message}");
+        }
+    }
+
     private static string CommonParent(IReadOnlyList<string> paths)
     {
         var parent = Path.GetDirectoryName(paths[0])!;
@@ -260,6 +342,59 @@ internal static class RootfsSetup
         var kind = FileStatus.Of(mount.HostPath)?.Kind
             ?? throw new InitStageException(StartFailure.Setup, $"mount source {mount.HostPath} for {mount.ContainerPath} does not exist");
         return new VolumeTree(mount, kind, ContainerMounts.CloneTree(mount.HostPath));
+    }
+
+    /// <summary>
+    /// An image volume (KEP-4639): the image's layers as a read-only overlay of their own on <paramref name="staging"/>,
+    /// the sub path opened inside it (no symlink, no escape), and a detached copy of that, as a host volume's; the
+    /// staging mount goes again at once. The copy keeps the overlay alive as long as the container's namespace.
+    /// </summary>
+    private static VolumeTree CloneImageVolume(ContainerMount mount, string staging)
+    {
+        System.IO.Directory.CreateDirectory(staging);
+        try
+        {
+            MountLayers(mount.ImageLayers, staging);
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, $"mounting the image volume for {mount.ContainerPath}: {e.Message}");
+        }
+        try
+        {
+            using var root = ResolvedPaths.OpenHost(staging);
+            using var subPath = mount.ImageSubPath.Length == 0 ? null : SubPathOf(root, mount);
+            var source = subPath ?? root;
+            return new VolumeTree(mount, ResolvedPaths.StatusOf(source).Kind, ContainerMounts.CloneTree(source));
+        }
+        finally
+        {
+            ContainerMounts.Unmount(staging);
+        }
+    }
+
+    private static SafeFileHandle SubPathOf(SafeFileHandle root, ContainerMount mount) =>
+        ResolvedPaths.OpenInRoot(root, mount.ImageSubPath)
+            ?? throw new InitStageException(StartFailure.InvalidSpec, $"image volume {mount.ContainerPath}: image_sub_path '{mount.ImageSubPath}' does not exist in the image");
+
+    /// <summary>A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is long.</summary>
+    private static void MountLayers(IReadOnlyList<string> layers, string target)
+    {
+        var options = "lowerdir=" + string.Join(':', layers);
+        if (options.Length > 4000)
+        {
+            var parent = CommonParent(layers);
+            ContainerMounts.ChangeDirectory(parent);
+            options = "lowerdir=" + string.Join(':', layers.Select(l => Path.GetRelativePath(parent, l)));
+        }
+        try
+        {
+            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev, options);
+        }
+        finally
+        {
+            ContainerMounts.ChangeDirectory("/");
+        }
     }
 
     private static void MountVolume(RootDirectory root, VolumeTree volume)

@@ -36,6 +36,7 @@ internal static class ExecLaunch
         try
         {
             SafeFileHandle pidNamespace;
+            SafeFileHandle? userNamespace;
             var descriptors = new Dictionary<int, SafeFileHandle>(stdio) { [InitSyncChannel.ChildDescriptor] = childEnd };
             try
             {
@@ -44,6 +45,8 @@ internal static class ExecLaunch
                 {
                     descriptors[descriptor] = Open(ns + kind.ProcFileName());
                 }
+                // A container in the pod's user namespace: exec-init enters it through ContainerUserNamespaceStage.
+                userNamespace = Namespaces.AreSame(ns + "user", "/proc/self/ns/user") ? null : Open(ns + "user");
             }
             catch (ErrnoException e)
             {
@@ -58,7 +61,7 @@ internal static class ExecLaunch
                 InitStageRoot.Mount(StageMountPoint);
                 InitStageRoot.Populate(StageMountPoint, contents);
                 InitStageRoot.Enter(StageMountPoint);
-                pid = stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors);
+                pid = stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors, userNamespace);
             }
         }
         catch (ErrnoException e)

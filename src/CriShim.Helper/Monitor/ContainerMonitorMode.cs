@@ -125,9 +125,11 @@ internal static class ContainerMonitorMode
         {
             // Facts that decide what the container may do come from the host's view, before anything of the container exists.
             var lastCapability = ThreadCapabilities.ReadLastCapability();
+            // The pin is out of view once the stage root is entered; the tree is id-mapped with it and the init stage enters it.
+            using var userNamespace = spec.Namespaces.UserPath is { } path ? ContainerUserNamespaceStage.Open(path) : null;
             using var stage = InitStageRoot.Leave();
-            RootfsSetup.Prepare(spec, specFile);
-            pid = stage.Spawn(() => JoinPidNamespace(spec.Namespaces.PidMode, pidNamespace), "container-init", lastCapability, descriptors);
+            RootfsSetup.Prepare(spec, specFile, userNamespace);
+            pid = stage.Spawn(() => JoinPidNamespace(spec.Namespaces.PidMode, pidNamespace), "container-init", lastCapability, descriptors, userNamespace);
         }
         stdio.CloseChildEnds();
         try
