@@ -29,20 +29,18 @@ public static class Descriptors
 
     /// <summary>
     /// Puts each handle at its descriptor number (without close-on-exec), whatever numbers the handles have now:
-    /// every source is copied above all of them first, then down to its target, so none is overwritten early.
+    /// every source is copied to a free number above all targets first (F_DUPFD, which overwrites no other open
+    /// descriptor), then down to its target, so none is overwritten early. What was open at a target is replaced.
     /// </summary>
     public static void Arrange(IReadOnlyDictionary<int, SafeFileHandle> targets)
     {
-        var ordered = targets.OrderBy(t => t.Key).ToList();
-        var staging = ordered.Select(t => (int)t.Value.DangerousGetHandle()).Concat(ordered.Select(t => t.Key)).Max() + 1;
-        for (var i = 0; i < ordered.Count; i++)
+        var above = targets.Keys.Max() + 1;
+        var staged = targets.Select(t => (Target: t.Key,
+            Copy: Errno.Check(Libc.Fcntl((int)t.Value.DangerousGetHandle(), Libc.F_DUPFD_CLOEXEC, above), "fcntl(F_DUPFD_CLOEXEC)"))).ToList();
+        foreach (var (target, copy) in staged)
         {
-            Errno.Check(Libc.Dup2((int)ordered[i].Value.DangerousGetHandle(), staging + i), "dup2");
-        }
-        for (var i = 0; i < ordered.Count; i++)
-        {
-            Errno.Check(Libc.Dup2(staging + i, ordered[i].Key), "dup2");
-            Libc.Close(staging + i);
+            Errno.Check(Libc.Dup2(copy, target), "dup2");
+            Libc.Close(copy);
         }
     }
 

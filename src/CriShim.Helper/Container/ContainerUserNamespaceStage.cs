@@ -105,14 +105,19 @@ internal sealed class ContainerUserNamespaceStage : IDisposable
             {
                 descriptors[FirstLibraryDescriptor + i] = _loader.LibraryDirectories[i];
             }
+            // The procfs and the entry program are arranged too, above the rest, as one of them may sit on a target
+            // number; this stage alone uses them, so they close at its exec.
+            var procDescriptor = FirstLibraryDescriptor + _loader.LibraryDirectories.Count;
+            descriptors[procDescriptor] = proc;
+            descriptors[procDescriptor + 1] = entry;
             Descriptors.Arrange(descriptors);
             // The sync socket carries a failure of the next stage; nothing else of this one may cross.
             Descriptors.KeepOnExec(InitSyncChannel.ChildDescriptor);
-            Descriptors.SetCloseOnExecFrom(FirstLibraryDescriptor + _loader.LibraryDirectories.Count);
-            ProcessRoot.ChangeTo(proc);
+            Descriptors.SetCloseOnExecFrom(procDescriptor);
+            ProcessRoot.ChangeTo(new SafeFileHandle(procDescriptor, ownsHandle: false));
             var libraries = string.Join(':', Enumerable.Range(FirstLibraryDescriptor, _loader.LibraryDirectories.Count).Select(InProc));
-            Processes.Exec(entry, ["ld.so", "--inhibit-cache", "--library-path", libraries, InProc(HelperDescriptor),
-                Mode, lastCapability.ToString(CultureInfo.InvariantCulture)], []);
+            Processes.Exec(new SafeFileHandle(procDescriptor + 1, ownsHandle: false), ["ld.so", "--inhibit-cache", "--library-path", libraries,
+                InProc(HelperDescriptor), Mode, lastCapability.ToString(CultureInfo.InvariantCulture)], []);
         }
         catch (ErrnoException e)
         {
