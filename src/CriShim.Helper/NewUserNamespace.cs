@@ -8,7 +8,7 @@ namespace CriShim.Helper;
 /// Runs a mode of this helper as root of a new user namespace with the given mappings: the helper has threads and
 /// may not unshare one itself, so it spawns <see cref="UserNamespaceEntry"/>, which unshares it and waits on a socket
 /// while this process, still in the parent namespace with its capabilities, writes the maps; then it execs the
-/// helper inside. Returns the child's exit status once it ended; it inherits stdio and answers on stdout itself.
+/// helper inside. Returns once the child ended; it inherits stdio and answers on stdout itself.
 /// </summary>
 internal static class NewUserNamespace
 {
@@ -18,7 +18,7 @@ internal static class NewUserNamespace
     /// <summary>The entry program, executed through /proc/self/fd in the child (after the file actions numbered it).</summary>
     private const int EntryDescriptor = 7;
 
-    public static int Run(UserNamespaceMappings mappings, string mode, SafeFileHandle request)
+    public static void Run(UserNamespaceMappings mappings, string mode, SafeFileHandle request)
     {
         var self = Environment.ProcessPath!;
         using var entry = UserNamespaceEntry.CreateNew();
@@ -62,6 +62,6 @@ internal static class NewUserNamespace
             ChildExit.Wait(pid);
             throw new IOException($"writing the maps of the pod's user namespace ({UserNamespaceMappings.ProcText(mappings.Uids).Trim()}) failed: {e.Message}", e);
         }
-        return ChildExit.Wait(pid).ExitCode;
+        ChildExit.Wait(pid);
     }
 }
