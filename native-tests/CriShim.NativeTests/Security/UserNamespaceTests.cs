@@ -89,6 +89,13 @@ public sealed class UserNamespaceTests(ContainerImagesFixture images) : IDisposa
         var id = await scene.ExecAsync(app, 10, "id", "-u");
         Assert.Equal("0", id.Stdout.Trim());
 
+        // The helper stage before an exec runs through the host's loader, which reads no file of the container's:
+        // had it read this one, it would complain on the exec's stderr that it cannot preload the library.
+        Assert.Equal(0, (await scene.ExecAsync(app, 10, "sh", "-c", "echo /nonexistent-preload.so > /etc/ld.so.preload")).ExitCode);
+        var afterPreload = await scene.ExecAsync(app, 10, "true");
+        Assert.Equal(0, afterPreload.ExitCode);
+        Assert.DoesNotContain("preload", afterPreload.Stderr);
+
         var status = await scene.Runtime.StatusAsync(new StatusRequest());
         Assert.All(status.RuntimeHandlers, h => Assert.True(h.Features.UserNamespaces));
 
