@@ -9,6 +9,7 @@ namespace CriShim.Contract;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ContainerProcessSpec))]
+[JsonSerializable(typeof(ProcessSpec))]
 [JsonSerializable(typeof(ContainerStartResult))]
 [JsonSerializable(typeof(ContainerStartedRecord))]
 [JsonSerializable(typeof(ContainerExitRecord))]

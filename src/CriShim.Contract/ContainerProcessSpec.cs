@@ -79,6 +79,15 @@ public sealed record ContainerNamespaces
 
     /// <summary>The PID namespace to join when <see cref="PidMode"/> is <see cref="PidNamespaceMode.Join"/>.</summary>
     public string? PidPath { get; set; }
+
+    /// <summary>
+    /// The pod's user namespace (its pin), entered after the root is built and pivoted; null: the host's. The image
+    /// layers are then id-mapped with it, and the writable layer's top belongs to the namespace's root.
+    /// </summary>
+    public string? UserPath { get; set; }
+
+    /// <summary>The mappings of <see cref="UserPath"/>'s namespace, as the pod was created with them.</summary>
+    public UserNamespaceMappings? UserMappings { get; set; }
 }
 
 /// <summary>
@@ -121,6 +130,18 @@ public sealed record ContainerMount
     public bool RecursiveReadOnly { get; set; }
 
     public MountPropagation Propagation { get; set; } = MountPropagation.Private;
+
+    /// <summary>
+    /// An image volume (CRI <c>Mount.image</c>): the image's layer directories, topmost first, mounted read-only as
+    /// an overlay of their own instead of <see cref="HostPath"/> (empty then); empty for a host volume.
+    /// </summary>
+    public IReadOnlyList<string> ImageLayers { get; set; } = [];
+
+    /// <summary>The directory or file of the image volume to mount (CRI <c>image_sub_path</c>), relative; empty: all of it.</summary>
+    public string ImageSubPath { get; set; } = "";
+
+    /// <summary>Id-mapped with the pod's user namespace (CRI <c>uidMappings</c>/<c>gidMappings</c>, checked to be the pod's).</summary>
+    public bool IdMapped { get; set; }
 }
 
 /// <summary>CRI <c>MountPropagation</c>: rprivate, rslave (host to container) and rshared (both ways).</summary>

@@ -21,6 +21,12 @@ public sealed record SandboxInitRequest
     /// <summary>The <c>cgroup.procs</c> files of the pod's cgroup in every hierarchy; pause starts inside.</summary>
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
 
+    /// <summary>
+    /// A new user namespace with these mappings (CRI userns_options mode POD), entered before everything but the
+    /// cgroup, so the pod's other namespaces belong to it and pause runs in it; null: the host's.
+    /// </summary>
+    public UserNamespaceMappings? UserNamespace { get; init; }
+
     /// <summary>The pause process's seccomp filter, loaded on the spawning thread right before pause is spawned; null: none.</summary>
     public SeccompProgram? Seccomp { get; init; }
 }

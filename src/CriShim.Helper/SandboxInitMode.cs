@@ -12,14 +12,48 @@ namespace CriShim.Helper;
 /// </summary>
 internal static class SandboxInitMode
 {
-    public static int Run(string requestFile)
+    /// <summary>The mode a pod with its own user namespace continues in, inside it (see <see cref="NewUserNamespace"/>).</summary>
+    public const string UserNamespaceMode = "sandbox-init-userns";
+
+    public static int Run(string requestFile) => Answer(() =>
+    {
+        var request = Deserialize(File.ReadAllBytes(requestFile), requestFile);
+        JoinCgroup(request);
+        if (request.UserNamespace is not { } mappings)
+        {
+            return Execute(request);
+        }
+        // The child answers on the same stdout (a child that died unanswered leaves the daemon an empty one);
+        // root of the new namespace cannot read the request file, so it gets the open file.
+        using var file = File.OpenHandle(requestFile, FileMode.Open, FileAccess.Read);
+        NewUserNamespace.Run(mappings, UserNamespaceMode, file);
+        return null;
+    });
+
+    /// <summary>Inside the pod's new user namespace, in its cgroup already: the rest of <see cref="Run"/>.</summary>
+    public static int RunInUserNamespace() => Answer(() =>
+    {
+        using var buffer = new MemoryStream();
+        using (var file = new FileStream(new SafeFileHandle(NewUserNamespace.RequestDescriptor, ownsHandle: true), FileAccess.Read))
+        {
+            file.CopyTo(buffer);
+        }
+        // Nothing the entry program passed on past stdio may reach pause.
+        Descriptors.SetCloseOnExecFrom(3);
+        return Execute(Deserialize(buffer.ToArray(), "the request descriptor"));
+    });
+
+    /// <summary>Writes the response for pause's pid, or for what went wrong; null: another process answered.</summary>
+    private static int Answer(Func<int?> start)
     {
         SandboxInitResponse response;
         try
         {
-            var request = JsonSerializer.Deserialize(File.ReadAllBytes(requestFile), HelperJsonContext.Default.SandboxInitRequest)
-                ?? throw new InvalidDataException($"{requestFile} holds no request");
-            response = new SandboxInitResponse { PausePid = Execute(request) };
+            if (start() is not { } pausePid)
+            {
+                return 0;
+            }
+            response = new SandboxInitResponse { PausePid = pausePid };
         }
         catch (InvalidSysctlException e)
         {
@@ -33,9 +67,14 @@ internal static class SandboxInitMode
         return response.Error is null ? 0 : 1;
     }
 
+    private static SandboxInitRequest Deserialize(byte[] json, string source) =>
+        JsonSerializer.Deserialize(json, HelperJsonContext.Default.SandboxInitRequest)
+            ?? throw new InvalidDataException($"{source} holds no request");
+
+    private static void JoinCgroup(SandboxInitRequest request) => CgroupMembership.Join(request.CgroupProcsFiles, Environment.ProcessId);
+
     private static int Execute(SandboxInitRequest request)
     {
-        CgroupMembership.Join(request.CgroupProcsFiles, Environment.ProcessId);
         var shared = request.Namespaces & (NamespaceKinds.Network | NamespaceKinds.Uts | NamespaceKinds.Ipc);
         Namespaces.UnshareCurrentThread(shared);
         if (shared.HasFlag(NamespaceKinds.Uts) && request.Hostname is { Length: > 0 } hostname)

@@ -27,6 +27,30 @@ public static class Descriptors
         Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags | Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
     }
 
+    /// <summary>
+    /// Puts each handle at its descriptor number (without close-on-exec), whatever numbers the handles have now:
+    /// every source is copied to a free number above all targets first (F_DUPFD, which overwrites no other open
+    /// descriptor), then down to its target, so none is overwritten early. What was open at a target is replaced.
+    /// </summary>
+    public static void Arrange(IReadOnlyDictionary<int, SafeFileHandle> targets)
+    {
+        var above = targets.Keys.Max() + 1;
+        var staged = targets.Select(t => (Target: t.Key,
+            Copy: Errno.Check(Libc.Fcntl((int)t.Value.DangerousGetHandle(), Libc.F_DUPFD_CLOEXEC, above), "fcntl(F_DUPFD_CLOEXEC)"))).ToList();
+        foreach (var (target, copy) in staged)
+        {
+            Errno.Check(Libc.Dup2(copy, target), "dup2");
+            Libc.Close(copy);
+        }
+    }
+
+    /// <summary>Clears close-on-exec: <paramref name="fd"/> stays open in the next image.</summary>
+    public static void KeepOnExec(int fd)
+    {
+        var flags = Errno.Check(Libc.Fcntl(fd, Libc.F_GETFD, 0), "fcntl(F_GETFD)");
+        Errno.Check(Libc.Fcntl(fd, Libc.F_SETFD, flags & ~Libc.FD_CLOEXEC), "fcntl(F_SETFD)");
+    }
+
     /// <summary>Marks every descriptor from <paramref name="first"/> up close-on-exec, so execve leaks none of the runtime's.</summary>
     public static void SetCloseOnExecFrom(int first) =>
         Errno.Check(Libc.Syscall3(Libc.SysCloseRange, first, uint.MaxValue, Libc.CLOSE_RANGE_CLOEXEC), "close_range");

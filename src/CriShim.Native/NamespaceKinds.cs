@@ -9,6 +9,7 @@ public enum NamespaceKinds
     Cgroup = 0x02000000,
     Uts = 0x04000000,
     Ipc = 0x08000000,
+    User = 0x10000000,
     Pid = 0x20000000,
     Network = 0x40000000,
 }
@@ -22,6 +23,7 @@ public static class NamespaceKindNames
         NamespaceKinds.Cgroup => "cgroup",
         NamespaceKinds.Uts => "uts",
         NamespaceKinds.Ipc => "ipc",
+        NamespaceKinds.User => "user",
         NamespaceKinds.Pid => "pid",
         NamespaceKinds.Network => "net",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "one namespace kind expected"),

@@ -128,4 +128,12 @@ public static class Processes
         Libc.Execve(strings.Path, strings.Argv, strings.Envp);
         throw Errno.Last("execve", path);
     }
+
+    /// <summary>Replaces the process image with the executable open at <paramref name="executable"/> (execveat, no path looked up); returns only by throwing.</summary>
+    public static unsafe void Exec(SafeFileHandle executable, IReadOnlyList<string> argv, IReadOnlyList<string> environment)
+    {
+        using var strings = new ExecStrings("", argv, environment);
+        Libc.Execveat(executable, strings.Path, strings.Argv, strings.Envp, Libc.AT_EMPTY_PATH);
+        throw Errno.Last("execveat", ResolvedPaths.ProcPath(executable));
+    }
 }

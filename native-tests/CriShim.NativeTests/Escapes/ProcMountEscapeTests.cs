@@ -7,8 +7,9 @@ namespace CriShim.NativeTests.Escapes;
 
 /// <summary>
 /// CRI mounts into /proc (a volume at /proc/sys/kernel fooled the helper's cap_last_cap, one at
-/// /proc/self or /proc/1 shadows what the runtime reads) are refused as runc refuses them, except the
-/// files lxcfs provides; the refusal leaves no container, directory or cgroup behind.
+/// /proc/self or /proc/1 shadows what the runtime reads), also through the container's own /dev symlinks
+/// (/dev/fd, /dev/stdout lead to /proc/self/fd), are refused as runc refuses them, except the files lxcfs
+/// provides; the refusal leaves no container, directory or cgroup behind.
 /// </summary>
 [Collection("containers")]
 public sealed class ProcMountEscapeTests(ContainerImagesFixture images)
@@ -22,7 +23,7 @@ public sealed class ProcMountEscapeTests(ContainerImagesFixture images)
         File.WriteAllText(Path.Combine(source, "uptime"), "12345.00 54321.00\n");
         var (pod, podConfig) = await scene.PodAsync("procesc");
 
-        foreach (var target in new[] { "/proc/sys/kernel", "/proc", "/proc/self", "/proc/1/", "//proc/./sys", "/proc/sys/../sysrq-trigger" })
+        foreach (var target in new[] { "/proc/sys/kernel", "/proc", "/proc/self", "/proc/1/", "//proc/./sys", "/proc/sys/../sysrq-trigger", "/dev/fd/5", "/dev/stdout" })
         {
             var config = scene.Config("procmount", "true");
             config.Mounts.Add(new Mount { HostPath = source, ContainerPath = target });

@@ -37,6 +37,30 @@ public sealed class SandboxCrashTests(ContainerImagesFixture images)
         await scene.AssertNothingLeftAsync();
     }
 
+    /// <summary>A pod with its own user namespace (pinned beside the others) killed while it is made: the pin goes too.</summary>
+    [RootTheory]
+    [InlineData("run-pod.after-pause")]
+    [InlineData("run-pod.after-pins")]
+    [InlineData("run-pod.after-cni")]
+    public async Task RunPodSandbox_with_a_user_namespace_killed_at_a_step_is_retried_and_leaves_nothing(string point)
+    {
+        await using var scene = await FaultScene.StartAsync(images, point);
+        var config = scene.PodConfig("userns");
+        var userns = new UserNamespace { Mode = NamespaceMode.Pod };
+        userns.Uids.Add(new IDMapping { ContainerId = 0, HostId = 30518u * 65536u, Length = 65536 });
+        userns.Gids.Add(new IDMapping { ContainerId = 0, HostId = 30518u * 65536u, Length = 65536 });
+        config.Linux.SecurityContext.NamespaceOptions.UsernsOptions = userns;
+        await scene.CrashAndRestartAsync(point, () => scene.RunPodAsync(config));
+
+        var id = await scene.RunPodAsync(config);
+        var pods = await scene.PodsAsync();
+        Assert.True(pods.Count == 1, $"the retry made a second pod beside the half-made one: {string.Join(", ", pods.Select(p => $"{p.Id} {p.State}"))}");
+        Assert.Equal(PodSandboxState.SandboxReady, pods[0].State);
+
+        await scene.RemoveEverythingAsync();
+        await scene.AssertNothingLeftAsync();
+    }
+
     [RootTheory]
     [InlineData(0)]
     [InlineData(10)]

@@ -14,12 +14,6 @@ internal sealed class DeviceNodes
         ("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0),
     ];
 
-    private static readonly (string Link, string Target)[] Links =
-    [
-        ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
-        ("stderr", "/proc/self/fd/2"), ("ptmx", "pts/ptmx"),
-    ];
-
     private readonly List<(string ContainerPath, FileNodeStatus Node)> _nodes;
 
     private DeviceNodes(List<(string, FileNodeStatus)> nodes) => _nodes = nodes;
@@ -35,7 +29,7 @@ internal sealed class DeviceNodes
             // mknod applies the umask.
             File.SetUnixFileMode(path, everyone);
         }
-        foreach (var (link, target) in Links)
+        foreach (var (link, target) in StandardDevLinks.Links)
         {
             File.CreateSymbolicLink(Path.Combine(dev, link), target);
         }

@@ -9,19 +9,32 @@ namespace CriShim.Helper.Container;
 /// </summary>
 internal static class InitStage
 {
-    /// <summary>Returns only when something failed, with the exit code that failure maps to.</summary>
-    public static int ExecAfter(Func<ProcessSpec> prepare)
+    /// <summary>
+    /// Returns only when something failed, with the exit code that failure maps to. <paramref name="lastCapability"/>
+    /// is the kernel's last capability number, read by the launcher in the host's view: the container's own
+    /// /proc/sys/kernel/cap_last_cap may be a volume's fake.
+    /// </summary>
+    public static int ExecAfter(int lastCapability, Func<ProcessSpec> prepare) => Reporting(() =>
+    {
+        // Until execve this process holds root's capabilities and descriptors the command must not get:
+        // nothing in the pod may open its /proc/<pid>/exe, root or fd without CAP_SYS_PTRACE.
+        ThreadCredentials.SetNotDumpable();
+        InitSyncChannel.WaitForGo();
+        ProcessExecution.Exec(prepare(), lastCapability);
+    });
+
+    /// <summary>The stage after <see cref="ContainerUserNamespaceStage"/>: prepared and let go already, it only execs.</summary>
+    public static int ExecPrepared(Func<ProcessSpec> read, int lastCapability) => Reporting(() =>
+    {
+        ThreadCredentials.SetNotDumpable();
+        ProcessExecution.Exec(read(), lastCapability);
+    });
+
+    private static int Reporting(Action stage)
     {
         try
         {
-            // Until execve this process runs the host's helper binary with the host's mounts in view:
-            // nothing in the pod may open its /proc/<pid>/exe, root or fd without CAP_SYS_PTRACE.
-            ThreadCredentials.SetNotDumpable();
-            // Facts that decide what the container may do come from the host's view, read before prepare
-            // builds or joins the container's mount namespace, where a volume could fake them.
-            var lastCapability = ThreadCapabilities.ReadLastCapability();
-            InitSyncChannel.WaitForGo();
-            ProcessExecution.Exec(prepare(), lastCapability);
+            stage();
             return 1;
         }
         catch (InitStageException e)

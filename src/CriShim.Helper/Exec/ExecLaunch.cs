@@ -7,14 +7,18 @@ using Microsoft.Win32.SafeHandles;
 namespace CriShim.Helper.Exec;
 
 /// <summary>
-/// Starts an exec's command in a running container, for <c>exec</c> and <c>exec-stream</c> alike: joins
-/// the container's PID namespace on the main thread and spawns the next stage (<c>exec-init</c>) from
-/// it, in a new session, before any mount namespace is joined (DESIGN.md); moves it into the
-/// container's cgroup, lets it go and returns its pid once the command runs.
+/// Starts an exec's command in a running container, for <c>exec</c> and <c>exec-stream</c> alike. On the main
+/// thread it opens the container's namespaces, enters a stage root (<see cref="InitStageRoot"/>), joins the
+/// container's PID namespace and spawns the next stage (<c>exec-init</c>) in a new session, handing it the
+/// namespaces to join; so the stage is never in the container's PID namespace with a host mount in view. It
+/// moves the stage into the container's cgroup, lets it go and returns its pid once the command runs.
 /// </summary>
 internal static class ExecLaunch
 {
     private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Any directory serves as the stage root's mount point in the private mount namespace.</summary>
+    private const string StageMountPoint = "/tmp";
 
     /// <summary><paramref name="stdio"/>: fd 0, 1, 2 of the command; the caller closes its copies afterwards.</summary>
     public static int Start(ExecSpec spec, string specFile, IReadOnlyDictionary<int, SafeFileHandle> stdio)
@@ -24,33 +28,52 @@ internal static class ExecLaunch
         {
             throw new InitStageException(StartFailure.Setup, $"the container process {spec.ContainerPid} is not running");
         }
+        var ns = $"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/";
+        var namespaces = new List<SafeFileHandle>();
         var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
         using var sync = parentEnd;
         int pid;
-        using (childEnd)
+        try
         {
+            SafeFileHandle pidNamespace;
+            SafeFileHandle? userNamespace;
+            var descriptors = new Dictionary<int, SafeFileHandle>(stdio) { [InitSyncChannel.ChildDescriptor] = childEnd };
             try
             {
-                Namespaces.JoinCurrentThread($"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/pid", NamespaceKinds.Pid);
+                pidNamespace = Open(ns + "pid");
+                foreach (var (kind, descriptor) in ExecInitMode.NamespaceDescriptors)
+                {
+                    descriptors[descriptor] = Open(ns + kind.ProcFileName());
+                }
+                // A container in the pod's user namespace: exec-init enters it through ContainerUserNamespaceStage.
+                userNamespace = Namespaces.AreSame(ns + "user", "/proc/self/ns/user") ? null : Open(ns + "user");
             }
             catch (ErrnoException e)
             {
-                throw new InitStageException(StartFailure.Setup, "joining the container PID namespace: " + e.Message);
+                throw new InitStageException(StartFailure.Setup, "opening the container's namespaces: " + e.Message);
             }
-            var self = Environment.ProcessPath!;
-            using var image = InitStageImage.Create();
-            pid = new ProcessSpawner
+            // Facts that decide what the command may do come from the host's view, before the container's is joined.
+            var lastCapability = ThreadCapabilities.ReadLastCapability();
+            using (var stage = InitStageRoot.Leave())
             {
-                Path = InitStageImage.Path,
-                Args = [self, "exec-init", specFile],
-                Descriptors = new Dictionary<int, SafeFileHandle>(stdio)
-                {
-                    [InitSyncChannel.ChildDescriptor] = childEnd, [InitStageImage.ChildDescriptor] = image,
-                },
-                NewSession = true,
-            }.Spawn();
-            PidNamespaceForChildren.Restore();
+                ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
+                var contents = InitStageRoot.OpenContents(specFile);
+                InitStageRoot.Mount(StageMountPoint);
+                InitStageRoot.Populate(StageMountPoint, contents);
+                InitStageRoot.Enter(StageMountPoint);
+                pid = stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors, userNamespace);
+            }
         }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "starting the exec's init stage: " + e.Message);
+        }
+        finally
+        {
+            childEnd.Dispose();
+            namespaces.ForEach(h => h.Dispose());
+        }
+
         try
         {
             CgroupMembership.Join(spec.CgroupProcsFiles, pid);
@@ -67,5 +90,12 @@ internal static class ExecLaunch
             throw;
         }
         return pid;
+
+        SafeFileHandle Open(string path)
+        {
+            var handle = Namespaces.Open(path);
+            namespaces.Add(handle);
+            return handle;
+        }
     }
 }

@@ -9,8 +9,10 @@ namespace CriShim.Helper.Monitor;
 
 /// <summary>
 /// <c>container-monitor &lt;spec&gt;</c>: the container's parent for its whole life, in its own session and
-/// not a child of the daemon. It joins the pod's namespaces on its main thread, spawns the init stage
-/// from there, moves it into the container's cgroup before letting it run, reports the start on fd 1
+/// not a child of the daemon. On its main thread it joins the pod's namespaces, builds the container's tree
+/// in a stage root that holds nothing of the host (<see cref="RootfsSetup.Prepare"/>), spawns the init stage
+/// from there and goes back to the host's mounts; it moves the stage into the container's cgroup before
+/// letting it run, reports the start on fd 1
 /// (a pipe to <c>container-start</c>), then logs the output and passes it to attached clients
 /// (<see cref="AttachSocket"/>), reopens the log on SIGUSR1 and records the exit in exit.json once the
 /// container ended and its output is drained.
@@ -112,25 +114,22 @@ internal static class ContainerMonitorMode
     private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
     {
         HostVolumePropagation.Prepare(spec.Mounts);
-        JoinNamespaces(spec.Namespaces);
+        using var pidNamespace = JoinNamespaces(spec.Namespaces);
         var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
         using var sync = parentEnd;
-        using var image = InitStageImage.Create();
-        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors)
-        {
-            [InitSyncChannel.ChildDescriptor] = childEnd, [InitStageImage.ChildDescriptor] = image,
-        };
-        var self = Environment.ProcessPath!;
+        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors) { [InitSyncChannel.ChildDescriptor] = childEnd };
         int pid;
         using (childEnd)
         {
-            pid = new ProcessSpawner
-            {
-                Path = InitStageImage.Path, Args = [self, "container-init", specFile], Descriptors = descriptors, NewSession = true,
-            }.Spawn();
+            // Facts that decide what the container may do come from the host's view, before anything of the container exists.
+            var lastCapability = ThreadCapabilities.ReadLastCapability();
+            // The pin is out of view once the stage root is entered; the tree is id-mapped with it and the init stage enters it.
+            using var userNamespace = spec.Namespaces.UserPath is { } path ? ContainerUserNamespaceStage.Open(path) : null;
+            using var stage = InitStageRoot.Leave();
+            RootfsSetup.Prepare(spec, specFile, userNamespace);
+            pid = stage.Spawn(() => JoinPidNamespace(spec.Namespaces.PidMode, pidNamespace), "container-init", lastCapability, descriptors, userNamespace);
         }
         stdio.CloseChildEnds();
-        PidNamespaceForChildren.Restore();
         try
         {
             // Still waiting for "go": alive, and its start time stays the same across execve.
@@ -157,8 +156,12 @@ internal static class ContainerMonitorMode
         }
     }
 
-    /// <summary>On the main thread, which spawns the init stage next (DESIGN.md: namespaces are per thread).</summary>
-    private static void JoinNamespaces(ContainerNamespaces namespaces)
+    /// <summary>
+    /// On the main thread, which spawns the init stage (DESIGN.md: namespaces are per thread): joins the pod's
+    /// net, IPC and UTS namespaces and opens the PID namespace to join (<see cref="JoinPidNamespace"/>) once
+    /// the thread left the host's mounts. Null when the PID namespace is the host's or a new one.
+    /// </summary>
+    private static SafeFileHandle? JoinNamespaces(ContainerNamespaces namespaces)
     {
         try
         {
@@ -169,19 +172,33 @@ internal static class ContainerMonitorMode
                     Namespaces.JoinCurrentThread(path, kind);
                 }
             }
-            switch (namespaces.PidMode)
-            {
-                case PidNamespaceMode.New:
-                    Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
-                    break;
-                case PidNamespaceMode.Join:
-                    Namespaces.JoinCurrentThread(namespaces.PidPath ?? throw new InitStageException(StartFailure.InvalidSpec, "PID mode Join needs a PID namespace path"), NamespaceKinds.Pid);
-                    break;
-            }
+            return namespaces.PidMode == PidNamespaceMode.Join
+                ? Namespaces.Open(namespaces.PidPath ?? throw new InitStageException(StartFailure.InvalidSpec, "PID mode Join needs a PID namespace path"))
+                : null;
         }
         catch (ErrnoException e)
         {
             throw new InitStageException(StartFailure.Setup, "joining the pod namespaces: " + e.Message);
+        }
+    }
+
+    /// <summary>Points the thread's children at the container's PID namespace: a new one, or the pod's.</summary>
+    private static void JoinPidNamespace(PidNamespaceMode mode, SafeFileHandle? pod)
+    {
+        try
+        {
+            if (mode == PidNamespaceMode.New)
+            {
+                Namespaces.UnshareCurrentThread(NamespaceKinds.Pid);
+            }
+            else if (pod is not null)
+            {
+                Namespaces.JoinCurrentThread(pod, NamespaceKinds.Pid);
+            }
+        }
+        catch (ErrnoException e)
+        {
+            throw new InitStageException(StartFailure.Setup, "joining the pod's PID namespace: " + e.Message);
         }
     }
 

@@ -9,6 +9,7 @@ internal static partial class Libc
     internal const int SOCK_STREAM = 1;
     internal const int F_GETFD = 1;
     internal const int F_SETFD = 2;
+    internal const int F_DUPFD_CLOEXEC = 1030;
     internal const int FD_CLOEXEC = 1;
     internal const int O_CLOEXEC_FLAG = 0x80000;
     internal const uint CLOSE_RANGE_CLOEXEC = 4;

@@ -6,6 +6,7 @@ internal static partial class Libc
 {
     internal const long SYS_mount_setattr = 442;
     internal const ulong MOUNT_ATTR_RDONLY = 0x1;
+    internal const ulong MOUNT_ATTR_IDMAP = 0x100000;
 
     /// <summary><c>struct mount_attr</c> (linux/mount.h), version 0: 32 bytes.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -93,6 +93,9 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "execve", SetLastError = true)]
     internal static unsafe partial int Execve(byte* path, byte** argv, byte** envp);
 
+    [LibraryImport(Name, EntryPoint = "execveat", SetLastError = true)]
+    internal static unsafe partial int Execveat(SafeFileHandle directoryFd, byte* path, byte** argv, byte** envp, int flags);
+
     internal static SafeFileHandle PidfdOpen(int pid)
     {
         var fd = Syscall(SYS_pidfd_open, pid, 0);

@@ -1,9 +1,6 @@
-using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
 namespace CriShim.Native.Interop;
 
-/// <summary>Sealing a memfd (fcntl F_ADD_SEALS) and filling it from a file in the kernel (sendfile).</summary>
+/// <summary>Sealing a memfd (fcntl F_ADD_SEALS).</summary>
 internal static partial class Libc
 {
     internal const uint MFD_ALLOW_SEALING = 2;
@@ -12,7 +9,4 @@ internal static partial class Libc
     internal const int F_SEAL_SHRINK = 0x2;
     internal const int F_SEAL_GROW = 0x4;
     internal const int F_SEAL_WRITE = 0x8;
-
-    [LibraryImport(Name, EntryPoint = "sendfile", SetLastError = true)]
-    internal static partial nint Sendfile(SafeFileHandle output, SafeFileHandle input, nint offset, nuint count);
 }

@@ -16,12 +16,15 @@ namespace CriShim.Runtime.Container;
 /// </summary>
 public static class ContainerMountResolver
 {
-    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, string hostRoot = "/")
+    /// <param name="podUserNamespace">The mappings of the pod's user namespace, the only ones a mount may ask for; null: the pod has none.</param>
+    /// <param name="imageLayers">The layer directories (topmost first) of an image volume's image, by its reference; null: none allowed.</param>
+    public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, UserNamespaceMappings? podUserNamespace = null,
+        Func<string, IReadOnlyList<string>>? imageLayers = null, string hostRoot = "/")
     {
         // Every mount is checked before any host directory is created, so a refused one leaves nothing behind.
         var requested = mounts.ToList();
-        requested.ForEach(Check);
-        return requested.Select(mount => new ContainerMount
+        requested.ForEach(mount => Check(mount, podUserNamespace));
+        return requested.Select(mount => IsImageVolume(mount) ? ImageVolume(mount, imageLayers) : new ContainerMount
         {
             ContainerPath = mount.ContainerPath,
             HostPath = ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.CreateDirectories)!,
@@ -33,18 +36,41 @@ public static class ContainerMountResolver
                 CriPropagation.PropagationBidirectional => SpecPropagation.Bidirectional,
                 _ => SpecPropagation.Private,
             },
+            IdMapped = mount.UidMappings.Count + mount.GidMappings.Count > 0,
         }).ToList();
     }
 
-    private static void Check(CriMount mount)
+    public static bool IsImageVolume(CriMount mount) => mount.Image is { Image.Length: > 0 };
+
+    /// <summary>An image volume (KEP-4639) is read-only and private whatever the request says, as in containerd.</summary>
+    private static ContainerMount ImageVolume(CriMount mount, Func<string, IReadOnlyList<string>>? imageLayers) => new()
     {
-        if (mount.Image is { Image.Length: > 0 })
+        ContainerPath = mount.ContainerPath,
+        HostPath = "",
+        Readonly = true,
+        ImageLayers = imageLayers?.Invoke(mount.Image.Image)
+            ?? throw new InvalidArgumentException($"mount {mount.ContainerPath}: image volumes are not possible here"),
+        ImageSubPath = mount.ImageSubPath,
+    };
+
+    private static void Check(CriMount mount, UserNamespaceMappings? podUserNamespace)
+    {
+        if (IsImageVolume(mount))
         {
-            throw new UnimplementedException($"image volumes ({mount.Image.Image} at {mount.ContainerPath}) are not supported by crishim");
+            CheckImageVolume(mount);
+            return;
         }
         if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
         {
-            throw new UnimplementedException($"id-mapped mounts ({mount.ContainerPath}) need user namespaces, which crishim does not support yet");
+            if (podUserNamespace is null)
+            {
+                throw new InvalidArgumentException($"mount {mount.ContainerPath} has uid/gid mappings, but its pod has no user namespace (userns_options mode POD)");
+            }
+            // As containerd: a volume is id-mapped with the pod's own namespace, so its mappings must be those.
+            if (!Sandbox.PodUserNamespace.AreThePods(mount.UidMappings, mount.GidMappings, podUserNamespace))
+            {
+                throw new InvalidArgumentException($"mount {mount.ContainerPath}: its uid/gid mappings differ from the pod's user namespace; only the pod's can be used");
+            }
         }
         CheckRecursiveReadOnly(mount);
         RequireAbsolute(mount.ContainerPath, "mount container_path");
@@ -53,6 +79,11 @@ public static class ContainerMountResolver
         {
             throw new InvalidArgumentException(
                 $"mount destination {mount.ContainerPath} is in /proc: only lxcfs' files (/proc/cpuinfo, meminfo, stat, uptime, loadavg, diskstats, swaps, slabinfo) may be mounted there");
+        }
+        if (StandardDevLinks.ProcPathOf(destination) is { } proc)
+        {
+            throw new InvalidArgumentException(
+                $"mount destination {mount.ContainerPath} follows the container's /dev symlink into {proc}; mounts into /proc are refused");
         }
         RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
     }
@@ -78,6 +109,28 @@ public static class ContainerMountResolver
         if (!RecursiveReadOnlyMounts.IsSupported)
         {
             throw new InvalidArgumentException($"mount {mount.ContainerPath}: recursive_read_only needs mount_setattr (Linux 5.12), which this kernel lacks");
+        }
+    }
+
+    private static void CheckImageVolume(CriMount mount)
+    {
+        RequireAbsolute(mount.ContainerPath, "mount container_path");
+        if (ProcVolumes.IsInProc(Path.GetFullPath(mount.ContainerPath).TrimEnd('/')))
+        {
+            throw new InvalidArgumentException($"image volume destination {mount.ContainerPath} is in /proc");
+        }
+        if (mount.HostPath.Length > 0)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath} names both an image ({mount.Image.Image}) and a host_path");
+        }
+        if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
+        {
+            throw new InvalidArgumentException($"image volume {mount.ContainerPath}: uid/gid mappings are not supported on image volumes");
+        }
+        var subPath = mount.ImageSubPath;
+        if (subPath.StartsWith('/') || subPath.Split('/').Any(part => part == ".."))
+        {
+            throw new InvalidArgumentException($"image volume {mount.ContainerPath}: image_sub_path '{subPath}' must be relative and must not climb with '..'");
         }
     }
 

@@ -50,7 +50,12 @@ public sealed partial class ContainerService
 
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
-        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts);
+        var podUserNamespace = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null;
+        // Image volumes (KEP-4639) come from the same store; the kubelet pulls them before it creates the container.
+        var volumeImages = config.Mounts.Where(ContainerMountResolver.IsImageVolume).Select(m => m.Image.Image).Distinct().ToDictionary(
+            reference => reference,
+            reference => images.Resolve(reference) ?? throw new NotFoundException($"image volume: image '{reference}' is not present on this node; pull it first"));
+        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace, reference => images.LayerDirectories(volumeImages[reference]));
         var devices = ContainerMountResolver.ResolveDevices(config.Devices);
         var directory = store.DirectoryOf(id);
         var state = StateOf(id);
@@ -71,7 +76,8 @@ public sealed partial class ContainerService
                 Attempt = metadata.Attempt,
                 Image = config.Image.Image,
                 ImageId = image.Id,
-                Layers = image.Layers,
+                // The layers of image volumes stay while the container does, as its own image's do.
+                Layers = image.Layers.Concat(volumeImages.Values.SelectMany(v => v.Layers)).Distinct().ToList(),
                 CreatedAt = CriTimestamp.Now(),
                 Labels = new Dictionary<string, string>(config.Labels),
                 Annotations = new Dictionary<string, string>(config.Annotations),
@@ -133,6 +139,8 @@ public sealed partial class ContainerService
             IpcNamespace = Pinned(NamespaceKinds.Ipc),
             UtsNamespace = Pinned(NamespaceKinds.Uts),
             PodPidNamespace = Pinned(NamespaceKinds.Pid),
+            UserNamespace = Pinned(NamespaceKinds.User),
+            UserMappings = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null,
             TargetPidNamespace = TargetPidNamespace(config, sandbox.Id),
             ShmPath = sandbox.Namespaces.HasFlag(NamespaceKinds.Ipc) ? files.Shm : "/dev/shm",
             HostsPath = files.Hosts,

@@ -1,6 +1,7 @@
 using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Errors;
+using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Security;
 
 namespace CriShim.Runtime.Container;
@@ -32,6 +33,7 @@ public static class ContainerSpecBuilder
             throw new InvalidArgumentException("a privileged container needs a privileged pod sandbox (linux.security_context.privileged in the pod config)");
         }
         MandatoryAccessControl.CheckContainer(security);
+        CheckUserNamespace(security.NamespaceOptions?.UsernsOptions, inputs.UserMappings);
         var capabilities = Capabilities.For(privileged, security.Capabilities);
         var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForContainer(security, capabilities, inputs.SeccompHost, inputs.DefaultSeccomp));
         var user = ContainerUserResolver.Resolve(security, inputs.Image.User, inputs.Users);
@@ -65,6 +67,8 @@ public static class ContainerSpecBuilder
                 UtsPath = inputs.UtsNamespace,
                 PidMode = PidMode(security.NamespaceOptions?.Pid ?? NamespaceMode.Container),
                 PidPath = PidPath(security.NamespaceOptions?.Pid ?? NamespaceMode.Container, inputs),
+                UserPath = inputs.UserNamespace,
+                UserMappings = inputs.UserMappings,
             },
             Rootfs = new ContainerRootfs
             {
@@ -97,6 +101,30 @@ public static class ContainerSpecBuilder
         return directory.StartsWith('/')
             ? directory
             : throw new InvalidArgumentException($"working directory '{directory}' must be an absolute path");
+    }
+
+    /// <summary>A container lives in its pod's user namespace; the kubelet repeats the pod's options, which must agree.</summary>
+    private static void CheckUserNamespace(UserNamespace? requested, UserNamespaceMappings? pod)
+    {
+        switch (requested?.Mode)
+        {
+            case null:
+                return;
+            case NamespaceMode.Container:
+                throw new UnimplementedException("userns_options mode CONTAINER (a user namespace per container) is not supported by crishim: use POD");
+            case NamespaceMode.Node when pod is not null:
+                throw new InvalidArgumentException("the container asks for the host's user namespace (userns_options mode NODE) in a pod with its own");
+            case NamespaceMode.Node:
+                return;
+            case NamespaceMode.Pod when pod is null:
+                throw new InvalidArgumentException("the container asks for the pod's user namespace (userns_options mode POD), but the pod was created without one");
+            case NamespaceMode.Pod when !PodUserNamespace.AreThePods(requested.Uids, requested.Gids, pod):
+                throw new InvalidArgumentException("the container's userns_options mappings differ from its pod's");
+            case NamespaceMode.Pod:
+                return;
+            default:
+                throw new InvalidArgumentException($"userns_options mode {requested.Mode} is not valid: use POD or NODE");
+        }
     }
 
     private static PidNamespaceMode PidMode(NamespaceMode mode) => mode switch

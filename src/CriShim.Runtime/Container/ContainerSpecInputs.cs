@@ -25,6 +25,10 @@ public sealed record ContainerSpecInputs
     public string? UtsNamespace { get; init; }
     public string? PodPidNamespace { get; init; }
 
+    /// <summary>The pod's user namespace (its pin) and mappings; null when the pod uses the host's.</summary>
+    public string? UserNamespace { get; init; }
+    public UserNamespaceMappings? UserMappings { get; init; }
+
     /// <summary>For PID mode TARGET: the target container's <c>/proc/&lt;pid&gt;/ns/pid</c>.</summary>
     public string? TargetPidNamespace { get; init; }
 

@@ -48,7 +48,7 @@ public sealed class RuntimeHandlers
     public static RuntimeHandlerFeatures Features() => new()
     {
         RecursiveReadOnlyMounts = CriShim.Native.RecursiveReadOnlyMounts.IsSupported,
-        UserNamespaces = false,
+        UserNamespaces = CriShim.Native.UserNamespaceEntry.IsSupported,
     };
 }
 

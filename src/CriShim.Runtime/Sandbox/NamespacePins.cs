@@ -8,7 +8,7 @@ namespace CriShim.Runtime.Sandbox;
 /// </summary>
 public sealed class NamespacePins(string directory)
 {
-    private static readonly NamespaceKinds[] Pinnable = [NamespaceKinds.Network, NamespaceKinds.Ipc, NamespaceKinds.Uts, NamespaceKinds.Pid];
+    private static readonly NamespaceKinds[] Pinnable = [NamespaceKinds.Network, NamespaceKinds.Ipc, NamespaceKinds.Uts, NamespaceKinds.Pid, NamespaceKinds.User];
 
     public string PathOf(NamespaceKinds kind) => Path.Combine(directory, kind.ProcFileName());
 

@@ -31,7 +31,8 @@ public sealed partial class SandboxService
             throw new InvalidArgumentException("pod sandbox metadata needs a name, a namespace and a uid");
         }
         var linux = config.Linux ?? new LinuxPodSandboxConfig();
-        var namespaces = PodNamespaces.For(linux.SecurityContext?.NamespaceOptions);
+        var userNamespace = PodUserNamespace.For(linux.SecurityContext?.NamespaceOptions);
+        var namespaces = PodNamespaces.For(linux.SecurityContext?.NamespaceOptions) | (userNamespace is null ? NamespaceKinds.None : NamespaceKinds.User);
         var sysctls = SysctlPolicy.Check(linux.Sysctls, namespaces);
         MandatoryAccessControl.CheckSandbox(linux.SecurityContext);
         var seccomp = SeccompProgramCompiler.Compile(SeccompProfileSelector.ForSandbox(linux.SecurityContext, SeccompHost.Local, handler.DefaultSeccomp));
@@ -88,6 +89,7 @@ public sealed partial class SandboxService
             Sysctls = sysctls,
             CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
             Seccomp = seccomp,
+            UserNamespace = userNamespace,
         });
         store.Update(id, r => r with { Pause = pause });
         FaultPoint.Reach("run-pod.after-pause");

@@ -1,7 +1,9 @@
+using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Errors;
 using SpecPropagation = CriShim.Contract.MountPropagation;
+using MountPropagation = CriShim.Protocol.V1.MountPropagation;
 
 namespace CriShim.Runtime.Tests.Container;
 
@@ -51,14 +53,35 @@ public sealed class ContainerMountResolverTests : IDisposable
         Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([Mount(host, container)]));
 
     [Fact]
-    public void Features_crishim_lacks_are_unimplemented()
+    public void Image_volumes_are_read_only_overlays_of_the_images_layers()
     {
-        var image = Mount(_dir.Path);
-        image.Image = new ImageSpec { Image = "busybox" };
-        Assert.Throws<UnimplementedException>(() => ContainerMountResolver.ResolveMounts([image]));
+        var image = new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = "busybox" }, ImageSubPath = "bin" };
+        var mount = Assert.Single(ContainerMountResolver.ResolveMounts([image], imageLayers: reference => [$"/layers/{reference}"]));
+        Assert.Equal(["/layers/busybox"], mount.ImageLayers);
+        Assert.Equal("bin", mount.ImageSubPath);
+        Assert.True(mount.Readonly);
+        foreach (var subPath in new[] { "/etc", "../etc", "a/../../etc" })
+        {
+            image.ImageSubPath = subPath;
+            Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], imageLayers: _ => []));
+        }
+        image.ImageSubPath = "";
+        image.HostPath = _dir.Path;
+        Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], imageLayers: _ => []));
+    }
+
+    [Fact]
+    public void Id_mapped_mounts_need_the_pods_own_mappings()
+    {
+        var pod = new UserNamespaceMappings { Uids = [new IdMapping(0, 100000, 65536)], Gids = [new IdMapping(0, 100000, 65536)] };
         var idmapped = Mount(_dir.Path);
-        idmapped.UidMappings.Add(new IDMapping { HostId = 1000, ContainerId = 0, Length = 1 });
-        Assert.Throws<UnimplementedException>(() => ContainerMountResolver.ResolveMounts([idmapped]));
+        idmapped.UidMappings.Add(new IDMapping { HostId = 100000, ContainerId = 0, Length = 65536 });
+        idmapped.GidMappings.Add(new IDMapping { HostId = 100000, ContainerId = 0, Length = 65536 });
+        Assert.Contains("no user namespace", Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([idmapped])).Message);
+        Assert.True(Assert.Single(ContainerMountResolver.ResolveMounts([idmapped], pod)).IdMapped);
+        Assert.False(Assert.Single(ContainerMountResolver.ResolveMounts([Mount(_dir.Path)], pod)).IdMapped);
+        idmapped.GidMappings[0].HostId = 200000;
+        Assert.Contains("differ", Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([idmapped], pod)).Message);
     }
 
     [Fact]
@@ -104,6 +127,10 @@ public sealed class ContainerMountResolverTests : IDisposable
     [InlineData("/proc/sys/../sysrq-trigger")]
     [InlineData("/proc/1/root")]
     [InlineData("/x/../proc/self")]
+    [InlineData("/dev/fd/5")]
+    [InlineData("/dev/fd")]
+    [InlineData("/dev/stdout")]
+    [InlineData("//dev/./stdin/x")]
     public void Mounts_into_proc_are_invalid_and_create_nothing(string containerPath)
     {
         var error = Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts(
@@ -123,6 +150,8 @@ public sealed class ContainerMountResolverTests : IDisposable
     [InlineData("/proc/swaps")]
     [InlineData("/proc/slabinfo")]
     [InlineData("/processes")]
+    [InlineData("/dev/ptmx")]
+    [InlineData("/dev/fdx")]
     public void The_lxcfs_files_and_paths_merely_starting_with_proc_are_allowed(string containerPath) =>
         Assert.Single(ContainerMountResolver.ResolveMounts([Mount(_dir.Combine("lxcfs"), containerPath)]));
 }
