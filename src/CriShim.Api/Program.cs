@@ -95,9 +95,9 @@ reload.ListenForSighup();
 // Type=notify: systemd starts the units that need the CRI socket (the kubelet) only now that it serves.
 SystemdNotify.Send($"READY=1\nMAINPID={Environment.ProcessId}");
 app.Lifetime.ApplicationStopping.Register(() => SystemdNotify.Send("STOPPING=1"));
-// Start-up (host, services, recovery) leaves its garbage in the first GC budget; give it back to the kernel
-// now rather than whenever the idle daemon next collects.
-GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+// Start-up (host, services, recovery) leaves its garbage in the first GC budget and most of the binary's code
+// resident; give both back now rather than whenever the idle daemon next collects.
+IdleMemory.Release();
 
 // Stopping the daemon only stops serving: containers are not its children and keep running.
 await app.WaitForShutdownAsync();

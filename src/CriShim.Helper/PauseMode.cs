@@ -37,7 +37,7 @@ internal static class PauseMode
             LoadSeccomp();
         }
         using var signals = new SignalFd(Handled);
-        CodePages.ReleaseResident();
+        IdleMemory.Release();
         while (true)
         {
             switch (signals.Read())

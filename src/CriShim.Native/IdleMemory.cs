@@ -1,0 +1,16 @@
+namespace CriShim.Native;
+
+/// <summary>
+/// For long-lived processes once they reach their steady state (the daemon serving, pause and the container
+/// monitor in their loops): start-up's garbage goes back to the kernel with a compacting, decommitting
+/// collection, and the code pages start-up touched leave the resident set (<see cref="CodePages"/>); what
+/// the steady state runs faults back in from the page cache.
+/// </summary>
+public static class IdleMemory
+{
+    public static void Release()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        CodePages.ReleaseResident();
+    }
+}
