@@ -4,19 +4,20 @@ using CriShim.Native.Interop;
 namespace CriShim.Native;
 
 /// <summary>
-/// Lets a long-lived, mostly idle process give back the file pages it touched while starting. Start-up
-/// faults in nearly all of the binary's and libc's code and much of their read-only data (the kernel maps
-/// page-cache pages around each fault); the steady state then runs a loop of a few pages. Dropping the
-/// page-table entries of non-writable file mappings is always safe: those pages are never written, stay
+/// Lets a long-lived, mostly idle process give back the executable pages it touched while starting.
+/// Start-up faults in nearly all of the binary's and libc's code (the kernel maps page-cache pages
+/// around each fault); the pause process then runs a loop of a few pages. Dropping the page-table
+/// entries of read-only executable file mappings is always safe: those pages are never written, stay
 /// in the page cache and fault back in on use. The segments come from the dynamic loader
 /// (dl_iterate_phdr), not /proc, which a confined pause does not have.
 /// </summary>
 public static unsafe class CodePages
 {
     private const uint PT_LOAD = 1;
+    private const uint PF_X = 1;
     private const uint PF_W = 2;
 
-    /// <summary>Drops every non-writable loaded segment (code and read-only data) of this process from its resident set.</summary>
+    /// <summary>Drops every executable, non-writable loaded segment of this process from its resident set.</summary>
     public static void ReleaseResident()
     {
         // Collect everything first: code touched after an madvise would fault back in.
@@ -45,7 +46,7 @@ public static unsafe class CodePages
         for (var i = 0; i < info->PhdrCount; i++)
         {
             var header = info->Phdr[i];
-            if (header.Type != PT_LOAD || (header.Flags & PF_W) != 0)
+            if (header.Type != PT_LOAD || (header.Flags & PF_X) == 0 || (header.Flags & PF_W) != 0)
             {
                 continue;
             }

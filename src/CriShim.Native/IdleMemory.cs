@@ -1,10 +1,10 @@
 namespace CriShim.Native;
 
 /// <summary>
-/// For long-lived processes once they reach their steady state (the daemon serving, pause and the container
-/// monitor in their loops): start-up's garbage goes back to the kernel with a compacting, decommitting
-/// collection, and the code pages start-up touched leave the resident set (<see cref="CodePages"/>); what
-/// the steady state runs faults back in from the page cache.
+/// For the runtime helper's long-lived modes once they reach their steady loop (pause, the container
+/// monitor): start-up's garbage goes back to the kernel with a compacting, decommitting collection, and the
+/// code pages start-up touched leave the resident set (<see cref="CodePages"/>); what the loop runs faults
+/// back in from the page cache.
 /// </summary>
 public static class IdleMemory
 {
