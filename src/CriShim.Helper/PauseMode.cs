@@ -37,7 +37,7 @@ internal static class PauseMode
             LoadSeccomp();
         }
         using var signals = new SignalFd(Handled);
-        IdleMemory.Release();
+        CodePages.ReleaseResident();
         while (true)
         {
             switch (signals.Read())

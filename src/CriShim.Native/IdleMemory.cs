@@ -1,8 +1,7 @@
 namespace CriShim.Native;
 
 /// <summary>
-/// For the runtime helper's long-lived modes once they reach their steady loop (pause, the container
-/// monitor): start-up's garbage goes back to the kernel with a compacting, decommitting collection, and the
+/// For the container monitor once it reaches its steady loop: start-up's garbage goes back to the kernel with a compacting, decommitting collection, and the
 /// code pages start-up touched leave the resident set (<see cref="CodePages"/>); what the loop runs faults
 /// back in from the page cache.
 /// </summary>
