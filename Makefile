@@ -4,8 +4,8 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 OUT := $(CURDIR)/out/bin
 PUBLISH := $(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION)
-# ReadyToRun: the daemon and client start without JIT-compiling themselves (halves start-up, and far more
-# under the test VM's emulated CPU).
+# The daemon is NativeAOT (its csproj sets PublishAot). ReadyToRun: the client starts without JIT-compiling
+# itself (halves start-up, and far more under the test VM's emulated CPU).
 PUBLISH_R2R := $(PUBLISH) -r linux-x64 --self-contained false -p:PublishReadyToRun=true
 ARGS ?=
 # make install / uninstall: the layout of the .deb under DESTDIR/PREFIX (see src/packaging/install.sh).
@@ -19,7 +19,7 @@ SYSCONFDIR ?= /etc
 all: build
 
 build:
-	$(PUBLISH_R2R) src/CriShim.Api -o $(OUT)
+	$(PUBLISH) -r linux-x64 src/CriShim.Api -o $(OUT)
 	$(PUBLISH_R2R) src/CriShim.Ctl -o $(OUT)
 	$(DOTNET) publish --nologo -v quiet -c $(CONFIGURATION) -r linux-x64 src/CriShim.Helper -o $(OUT)
 

@@ -28,7 +28,7 @@ if (!Environment.IsPrivilegedProcess)
     return 2;
 }
 var runtimeHelper = Path.Combine(options.BinDir, "crishim-runtime");
-var missing = new[] { Path.Combine(options.BinDir, "crishim"), runtimeHelper, ContainerdRuntime.Binary, "/usr/bin/runc", LocalRegistry.Binary, "/bin/busybox", "/usr/lib/cni/bridge" }
+var missing = new[] { Path.Combine(options.BinDir, "crishim"), runtimeHelper, ContainerdRuntime.Binary, "/usr/bin/runc", LocalRegistry.Binary, "/bin/busybox", "/usr/lib/cni/bridge", "/usr/bin/gcc" }
     .Where(f => !File.Exists(f))
     .ToList();
 if (missing.Count > 0)
@@ -63,8 +63,8 @@ try
 {
     Console.WriteLine($"crishim-bench{(options.Quick ? " (quick)" : "")}: work dir {options.WorkDir}");
     registry = await LocalRegistry.StartAsync(Path.Combine(options.WorkDir, "registry"));
-    var images = await BenchImages.BuildAndPushAsync(registry, runtimeHelper);
-    Console.WriteLine($"  registry {registry.Host}; pause image for containerd: {images.Pause}");
+    var images = await BenchImages.BuildAndPushAsync(registry, Path.Combine(Checkout.Find(), "bench", "pause", "pause.c"), options.WorkDir);
+    Console.WriteLine($"  registry {registry.Host}; pause image for containerd (static C pause): {images.Pause}");
 
     runtimes.Add(new CrishimRuntime(options.BinDir, Path.Combine(options.WorkDir, "crishim"), crishimNetwork, CgroupRoot));
     runtimes.Add(new ContainerdRuntime(ContainerdDirectory(options), containerdNetwork, CgroupRoot));
@@ -126,6 +126,8 @@ try
         var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density);
         Console.WriteLine();
         Console.Write(ResultTable.Render(report));
+        Console.WriteLine();
+        Console.Write(TargetTable.Render(report));
         await File.WriteAllTextAsync(stem + ".json", ResultsJson.Render(report));
         await File.WriteAllTextAsync(stem + ".svg", SvgChart.Render(report));
         Console.WriteLine($"\nraw samples: {stem}.json\nchart:       {stem}.svg");

@@ -9,6 +9,8 @@ public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
 {
     public long DaemonRss { get; init; }
 
+    public long DaemonPss { get; init; }
+
     /// <summary>Daemon plus per-pod and per-container processes (pause, shims, monitors); not the workloads.</summary>
     public int Processes { get; init; }
 
@@ -28,6 +30,8 @@ public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
     public long RssPerPodWithoutDaemon => (TotalRss - DaemonRss) / Pods;
 
     public long PssPerPod => TotalPss / Pods;
+
+    public long PssPerPodWithoutDaemon => (TotalPss - DaemonPss) / Pods;
 }
 
 /// <summary>The memory of all processes of one kind, named by program and mode.</summary>
@@ -61,6 +65,7 @@ public sealed class DensityMeasurement(int pods)
             return result with
             {
                 DaemonRss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ResidentBytes(),
+                DaemonPss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ProportionalBytes(),
                 Processes = processes.Count,
                 TotalRss = processes.Sum(p => p.ResidentBytes()),
                 TotalPss = processes.Sum(p => p.ProportionalBytes()),

@@ -8,8 +8,7 @@ public sealed record BenchImageSet(string Busybox, string MultiLayer, string Mul
 /// <summary>
 /// Builds the bench images from this machine's files, so nothing is downloaded: busybox (Debian's
 /// busybox-static and a symlink per applet), a multi-layer image for the cold-pull benchmark, and
-/// containerd's sandbox image: our own <c>crishim-runtime</c> with the libraries it links, run as
-/// <c>/crishim-runtime pause</c>, so both runtimes' pods are held by the same pause program.
+/// containerd's sandbox image: a static C pause built here, as the pause containerd runs on nodes is.
 /// </summary>
 public static class BenchImages
 {
@@ -18,12 +17,12 @@ public static class BenchImages
     private const int BulkFileBytes = 1024 * 1024;
     private const int SmallFiles = 500;
 
-    public static async Task<BenchImageSet> BuildAndPushAsync(LocalRegistry registry, string runtimeBinary)
+    public static async Task<BenchImageSet> BuildAndPushAsync(LocalRegistry registry, string pauseSource, string workDir)
     {
         var busyboxLayer = await BusyboxLayerAsync();
         var busybox = new OciImage([busyboxLayer], entrypoint: null, cmd: ["sh"]);
         var multiLayer = new OciImage([busyboxLayer, BulkLayer(), SmallFilesLayer()], entrypoint: null, cmd: ["sh"]);
-        var pause = new OciImage([await PauseLayerAsync(runtimeBinary)], entrypoint: ["/crishim-runtime", "pause"], cmd: []);
+        var pause = new OciImage([await PauseLayerAsync(pauseSource, workDir)], entrypoint: ["/pause"], cmd: []);
         var description = $"{multiLayer.LayerCount} layers, {multiLayer.CompressedSize / (1024.0 * 1024):0.0} MiB compressed: "
             + $"busybox, {BulkFiles} x 1 MiB random files, {SmallFiles} small files";
         return new BenchImageSet(
@@ -81,35 +80,17 @@ public static class BenchImages
         return tar.ToArray();
     }
 
-    /// <summary>The runtime binary at / plus the shared libraries <c>ldd</c> lists, at the same paths.</summary>
-    private static async Task<byte[]> PauseLayerAsync(string runtimeBinary)
+    /// <summary>The C pause (bench/pause/pause.c) linked statically with <c>gcc -static</c>, alone at <c>/pause</c>.</summary>
+    private static async Task<byte[]> PauseLayerAsync(string source, string workDir)
     {
-        var libraries = (await HostCommand.RunAsync("ldd", runtimeBinary))
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(' ').FirstOrDefault(w => w.StartsWith('/')))
-            .OfType<string>()
-            .Distinct()
-            .ToList();
+        var binary = Path.Combine(workDir, "pause");
+        await HostCommand.RunAsync("gcc", "-static", "-O2", "-o", binary, source);
         using var tar = new LayerTar();
         foreach (var dir in new[] { "proc", "sys", "dev", "etc", "tmp" })
         {
             tar.Directory(dir);
         }
-        var directories = new HashSet<string>();
-        foreach (var library in libraries)
-        {
-            var parts = library.TrimStart('/').Split('/');
-            for (var depth = 1; depth < parts.Length; depth++)
-            {
-                var dir = string.Join('/', parts[..depth]);
-                if (directories.Add(dir))
-                {
-                    tar.Directory(dir);
-                }
-            }
-            tar.File(library.TrimStart('/'), await File.ReadAllBytesAsync(library), (UnixFileMode)0x1ED);
-        }
-        tar.File("crishim-runtime", await File.ReadAllBytesAsync(runtimeBinary), (UnixFileMode)0x1ED);
+        tar.File("pause", await File.ReadAllBytesAsync(binary), (UnixFileMode)0x1ED);
         return tar.ToArray();
     }
 }

@@ -34,6 +34,7 @@ public static class ResultTable
             rows.Add(Memory("RSS per pod: all runtime processes / pods", d => d.RssPerPod));
             rows.Add(Memory("PSS per pod: same, shared pages split", d => d.PssPerPod));
             rows.Add(Memory("RSS per pod without the daemon", d => d.RssPerPodWithoutDaemon));
+            rows.Add(Memory("PSS per pod without the daemon", d => d.PssPerPodWithoutDaemon));
             rows.Add(["runtime processes counted", Count(density[a]), Count(density[b]), ""]);
 
             string[] Memory(string label, Func<DensityResult, long> bytes, bool always = false)

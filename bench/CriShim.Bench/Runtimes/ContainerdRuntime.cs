@@ -90,7 +90,7 @@ public sealed class ContainerdRuntime(string directory, BenchNetwork network, st
         var daemon = DaemonPid;
         var shims = all.Where(p => p.Executable == ShimBinary && p.Mentions(Socket)).Select(p => p.Pid).ToHashSet();
         return all.Where(p => p.Pid == daemon || shims.Contains(p.Pid)
-                || (shims.Contains(p.ParentPid) && p.CommandLine is [var exe, "pause"] && exe.EndsWith("crishim-runtime", StringComparison.Ordinal)))
+                || (shims.Contains(p.ParentPid) && p.CommandLine is ["/pause"]))
             .ToList();
     }
 

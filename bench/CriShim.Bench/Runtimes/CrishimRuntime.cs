@@ -42,8 +42,10 @@ public sealed class CrishimRuntime(string binDir, string directory, BenchNetwork
     public override IReadOnlyList<HostProcess> RuntimeProcesses(IReadOnlyList<HostProcess> all)
     {
         var daemon = DaemonPid;
+        // Pause runs confined as /pause (the helper bind-mounted into its own root), so its exe is not the helper's path.
         return all.Where(p => p.Pid == daemon
-                || (p.Executable == RuntimeHelper && (p.Mentions(Directory) || p.Cgroups.Contains($":{CgroupSubtree}/", StringComparison.Ordinal))))
+                || (p.Executable == RuntimeHelper && (p.Mentions(Directory) || p.Cgroups.Contains($":{CgroupSubtree}/", StringComparison.Ordinal)))
+                || (p.CommandLine is [_, "pause-confined", ..] && p.Cgroups.Contains($":{CgroupSubtree}/", StringComparison.Ordinal)))
             .ToList();
     }
 }

@@ -48,11 +48,15 @@ internal sealed class AttachSocket : IDisposable
         new Thread(AcceptLoop) { IsBackground = true, Name = "attach" }.Start();
     }
 
-    /// <summary>Passes output to every client; one that cannot keep up is dropped.</summary>
+    /// <summary>Passes output to every client; one that cannot keep up is dropped. Without clients it costs a lock and allocates nothing.</summary>
     public void Broadcast(StdioChannel channel, ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
+            if (_peers.Count == 0)
+            {
+                return;
+            }
             foreach (var peer in _peers)
             {
                 peer.SendData(channel, data);

@@ -94,6 +94,7 @@ internal static class ContainerMonitorMode
         var pumps = stdio.Outputs
             .Select(o => StartPump(new CriLogStream(log, o.Stream, spec.LogMaxLineBytes), o.Source, chunk => attach.Broadcast(o.Channel, chunk)))
             .ToList();
+        IdleMemory.Release();
         var exit = WaitForExit(started.Pid, signals, log);
         // Orphans in a shared PID namespace may hold the pipes open forever; do not wait for them.
         var drained = Task.WaitAll([.. pumps], DrainTimeout);

@@ -2,10 +2,15 @@ using CriShim.Helper.Stdio;
 
 namespace CriShim.Helper.Monitor;
 
-/// <summary>Reads one of the container's output streams to its end and cuts it into CRI log records.</summary>
+/// <summary>
+/// Reads one of the container's output streams to its end and cuts it into CRI log records. The line being
+/// assembled lives in one buffer allocated up front: the monitor allocates nothing per line of output.
+/// </summary>
 internal sealed class CriLogStream(CriLogWriter writer, string stream, int maxLineBytes)
 {
-    private readonly List<byte> _line = [];
+    // A full line plus a held-back '\r' and the byte after it (see Append).
+    private readonly byte[] _line = new byte[maxLineBytes + 2];
+    private int _length;
 
     /// <summary>Copies from <paramref name="fd"/> until end of file, handing each chunk to <paramref name="tee"/> after logging it.</summary>
     public void Pump(int fd, OutputChunk tee)
@@ -15,9 +20,9 @@ internal sealed class CriLogStream(CriLogWriter writer, string stream, int maxLi
             Append(chunk);
             tee(chunk);
         });
-        if (_line.Count > 0)
+        if (_length > 0)
         {
-            writer.Write(stream, partial: true, _line.ToArray());
+            writer.Write(stream, partial: true, _line.AsSpan(0, _length));
         }
     }
 
@@ -27,18 +32,19 @@ internal sealed class CriLogStream(CriLogWriter writer, string stream, int maxLi
         {
             if (b == (byte)'\n')
             {
-                var end = _line.Count > 0 && _line[^1] == (byte)'\r' ? _line.Count - 1 : _line.Count;
-                writer.Write(stream, partial: false, _line.GetRange(0, end).ToArray());
-                _line.Clear();
+                var end = _length > 0 && _line[_length - 1] == (byte)'\r' ? _length - 1 : _length;
+                writer.Write(stream, partial: false, _line.AsSpan(0, end));
+                _length = 0;
                 continue;
             }
-            _line.Add(b);
+            _line[_length++] = b;
             // A trailing '\r' may still turn out to be part of "\r\n", so it does not count yet.
-            var counted = _line[^1] == (byte)'\r' ? _line.Count - 1 : _line.Count;
+            var counted = _line[_length - 1] == (byte)'\r' ? _length - 1 : _length;
             if (counted > maxLineBytes)
             {
-                writer.Write(stream, partial: true, _line.GetRange(0, maxLineBytes).ToArray());
-                _line.RemoveRange(0, maxLineBytes);
+                writer.Write(stream, partial: true, _line.AsSpan(0, maxLineBytes));
+                _line.AsSpan(maxLineBytes, _length - maxLineBytes).CopyTo(_line);
+                _length -= maxLineBytes;
             }
         }
     }

@@ -13,8 +13,12 @@ namespace CriShim.Helper.Monitor;
 internal sealed class CriLogWriter : IDisposable
 {
     private readonly string? _path;
+    /// <summary>Timestamp (at most 30 bytes), stream name, flag and the three spaces between them.</summary>
+    private const int MaxHeaderBytes = 48;
+
     private readonly Lock _lock = new();
     private FileStream? _file;
+    private byte[] _record = new byte[4096];
 
     public CriLogWriter(string? path)
     {
@@ -33,18 +37,28 @@ internal sealed class CriLogWriter : IDisposable
 
     public void Write(string stream, bool partial, ReadOnlySpan<byte> content)
     {
-        // Go's RFC3339Nano: up to nine fraction digits without trailing zeros (and no dot for a whole second).
-        var timestamp = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
-        var header = Encoding.ASCII.GetBytes($"{timestamp} {stream} {(partial ? 'P' : 'F')} ");
-        var record = new byte[header.Length + content.Length + 1];
-        header.CopyTo(record, 0);
-        content.CopyTo(record.AsSpan(header.Length));
-        record[^1] = (byte)'\n';
         lock (_lock)
         {
+            // One record buffer, grown only for a longer line than any before: nothing allocated per record.
+            var size = MaxHeaderBytes + content.Length + 1;
+            if (_record.Length < size)
+            {
+                _record = new byte[size];
+            }
+            var record = _record.AsSpan();
+            // Go's RFC3339Nano: up to nine fraction digits without trailing zeros (and no dot for a whole second).
+            DateTime.UtcNow.TryFormat(record, out var length, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            record[length++] = (byte)' ';
+            length += Encoding.ASCII.GetBytes(stream, record[length..]);
+            record[length++] = (byte)' ';
+            record[length++] = partial ? (byte)'P' : (byte)'F';
+            record[length++] = (byte)' ';
+            content.CopyTo(record[length..]);
+            length += content.Length;
+            record[length++] = (byte)'\n';
             try
             {
-                _file?.Write(record);
+                _file?.Write(record[..length]);
                 _file?.Flush();
             }
             catch (IOException)

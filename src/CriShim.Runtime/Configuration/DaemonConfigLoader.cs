@@ -161,7 +161,7 @@ public static class DaemonConfigLoader
         TomlTable table;
         try
         {
-            table = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+            table = TomlSerializer.Deserialize(toml, TomlDocumentContext.Default.TomlTable) ?? new TomlTable();
         }
         catch (Exception e) when (e is TomlException or InvalidOperationException)
         {

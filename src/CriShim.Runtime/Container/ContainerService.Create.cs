@@ -23,6 +23,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
     {
+        var steps = new StepTimings(log, "CreateContainer");
         if (config?.Metadata is not { Name.Length: > 0 } metadata)
         {
             throw new InvalidArgumentException("container config needs metadata with a name");
@@ -64,6 +65,7 @@ public sealed partial class ContainerService
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
         CheckWorkingDirectory(spec.Process.WorkingDirectory, layers, mounts);
         var resources = config.Linux?.Resources;
+        steps.Step("validate and plan");
 
         // Intent before effect: the record names the directories and the cgroup before they exist, so
         // a crash at any later instant leaves something start-up recovery can roll back.
@@ -94,6 +96,7 @@ public sealed partial class ContainerService
                 ResourcesJson = resources is null ? "" : JsonFormatter.Default.Format(resources),
             });
         undo.Push("roll back the half-made container", () => RollBackAsync(id));
+        steps.Step("record creating");
 
         PrivateDirectory.Create(directory.Path);
         Directory.CreateDirectory(directory.Upper);
@@ -101,17 +104,22 @@ public sealed partial class ContainerService
         Directory.CreateDirectory(directory.Rootfs);
         PrivateDirectory.Create(state.Path);
         FaultPoint.Reach("create-container.after-dirs");
+        steps.Step("directories");
 
         cgroups.Create(cgroupPath);
         cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
         ApplyResources(cgroupPath, resources);
         cgroups.Create(MonitorCgroup.Of(cgroupPath, id));
         FaultPoint.Reach("create-container.after-cgroup");
+        steps.Step("cgroups");
 
         AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
         FaultPoint.Reach("create-container.before-record");
+        steps.Step("spec file");
         store.Update(id, s => s with { Creating = false });
         undo.Commit();
+        steps.Step("record created");
+        steps.Log(id);
         Publish(store.Get(id).Record, ContainerEventType.ContainerCreatedEvent);
         log.LogInformation("container {Id} ({Name}, attempt {Attempt}) created in pod {Sandbox} from image {Image}: {Args}",
             id, metadata.Name, metadata.Attempt, sandbox.Id, image.Id, string.Join(' ', spec.Process.Args));

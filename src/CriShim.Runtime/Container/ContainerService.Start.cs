@@ -16,6 +16,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task StartAsync(string idOrPrefix)
     {
+        var steps = new StepTimings(log, "StartContainer");
         var found = store.Get(idOrPrefix);
         using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
         var container = Refresh(store.Get(found.Id));
@@ -35,6 +36,7 @@ public sealed partial class ContainerService
         var state = StateOf(container.Id);
         Directory.CreateDirectory(state.Path);
         FaultPoint.Reach("start-container.start");
+        steps.Step("check and directories");
 
         ContainerStartResult result;
         try
@@ -48,6 +50,7 @@ public sealed partial class ContainerService
             throw;
         }
         FaultPoint.Reach("start-container.after-helper");
+        steps.Step("container-start, monitor and init");
         if (result.Error is { } error)
         {
             UpdateState(container, s => s with
@@ -70,6 +73,8 @@ public sealed partial class ContainerService
         var running = UpdateState(container, s => s.State.CanStart()
             ? Running(s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj)
             : s);
+        steps.Step("record running");
+        steps.Log(container.Id);
         log.LogInformation("container {Id} started: pid {Pid}, monitor {Monitor}, oom_score_adj {OomScoreAdj}",
             container.Id, result.Pid, result.MonitorPid, running?.EffectiveOomScoreAdj);
         WarnOnceIfOomScoreAdjClamped(container, result.OomScoreAdj);

@@ -27,8 +27,8 @@ public sealed class ContainerStore : ILayerUsers
     public ContainerStore(string directory, ILogger log)
     {
         Directory = directory;
-        _records = new PersistentMap<ContainerRecord>(Path.Combine(directory, "metadata"), SchemaVersion, r => r.Id, log);
-        _statuses = new PersistentMap<ContainerRunStatus>(Path.Combine(directory, "status"), SchemaVersion, s => s.Id, log);
+        _records = new PersistentMap<ContainerRecord>(Path.Combine(directory, "metadata"), SchemaVersion, RecordJsonContext.Default.ContainerRecord, r => r.Id, log);
+        _statuses = new PersistentMap<ContainerRunStatus>(Path.Combine(directory, "status"), SchemaVersion, RecordJsonContext.Default.ContainerRunStatus, s => s.Id, log);
         foreach (var record in _records.All)
         {
             _names.TryReserve(NameKey(record.SandboxId, record.Name, record.Attempt), record.Id);

@@ -12,7 +12,7 @@ public sealed class RuntimeSettingsStore
 
     public RuntimeSettingsStore(DaemonConfig config, ILogger<RuntimeSettingsStore> log)
     {
-        _map = new PersistentMap<RuntimeSettings>(Path.Combine(config.Root, "runtime"), schemaVersion: 1, _ => RecordId, log);
+        _map = new PersistentMap<RuntimeSettings>(Path.Combine(config.Root, "runtime"), schemaVersion: 1, RecordJsonContext.Default.RuntimeSettings, _ => RecordId, log);
     }
 
     public RuntimeSettings Current => _map.Find(RecordId) ?? new RuntimeSettings(PodCidr: "");

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Errors;
@@ -46,7 +46,7 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
         response.RuntimeHandlers.AddRange(handlers.All.Select(h => new RuntimeHandler { Name = h.Name, Features = RuntimeHandlers.Features() }));
         if (verbose)
         {
-            response.Info.Add("config", JsonSerializer.Serialize(EffectiveConfig(network)));
+            response.Info.Add("config", EffectiveConfig(network).ToJsonString());
         }
         return response;
     }
@@ -73,20 +73,29 @@ public sealed class RuntimeStatusReporter(DaemonConfig config, CniConfigDirector
         settings.SetPodCidr(podCidr);
     }
 
-    private object EffectiveConfig(CniConfigDirectory.Lookup network) => new
+    /// <summary>Built as a JSON tree, not from an anonymous type: the NativeAOT daemon has no reflection serializer.</summary>
+    private JsonObject EffectiveConfig(CniConfigDirectory.Lookup network)
     {
-        configPath = config.ConfigPath,
-        listen = config.Listen,
-        root = config.Root,
-        state = config.State,
-        registriesConf = config.RegistriesConf,
-        cniConfDir = cni.Path,
-        cniBinDir = config.CniBinDirs,
-        streamAddress = config.StreamAddress,
-        cgroupDriver = config.CgroupDriver,
-        logLevel = config.LogLevel,
-        podCidr = settings.Current.PodCidr,
-        cniConfig = network.File,
-        runtimes = config.RuntimeHandlers.ToDictionary(h => h.Name, h => new { runtimePath = h.RuntimePath, defaultSeccompProfile = h.DefaultSeccompProfile }),
-    };
+        var runtimes = new JsonObject();
+        foreach (var handler in config.RuntimeHandlers)
+        {
+            runtimes[handler.Name] = new JsonObject { ["runtimePath"] = handler.RuntimePath, ["defaultSeccompProfile"] = handler.DefaultSeccompProfile };
+        }
+        return new JsonObject
+        {
+            ["configPath"] = config.ConfigPath,
+            ["listen"] = config.Listen,
+            ["root"] = config.Root,
+            ["state"] = config.State,
+            ["registriesConf"] = config.RegistriesConf,
+            ["cniConfDir"] = cni.Path,
+            ["cniBinDir"] = new JsonArray([.. config.CniBinDirs.Select(d => (JsonNode?)d)]),
+            ["streamAddress"] = config.StreamAddress,
+            ["cgroupDriver"] = config.CgroupDriver,
+            ["logLevel"] = config.LogLevel,
+            ["podCidr"] = settings.Current.PodCidr,
+            ["cniConfig"] = network.File,
+            ["runtimes"] = runtimes,
+        };
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Image;
@@ -71,13 +72,11 @@ public sealed record RootFsDocument
 /// <summary>Parses registry documents, turning malformed JSON into an error that names the document.</summary>
 public static class ImageDocuments
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = false };
-
-    public static T Parse<T>(ReadOnlySpan<byte> json, string what) where T : class
+    public static T Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, string what) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("null document");
+            return JsonSerializer.Deserialize(json, type) ?? throw new JsonException("null document");
         }
         catch (JsonException e)
         {

@@ -60,7 +60,7 @@ public sealed class ImagePuller(
             var manifest = top;
             if (MediaTypes.IsIndex(top.MediaType))
             {
-                var index = ImageDocuments.Parse<IndexDocument>(top.Content, $"index of {reference}");
+                var index = ImageDocuments.Parse(top.Content, ImageJsonContext.Default.IndexDocument, $"index of {reference}");
                 var chosen = platform.Select(index.Manifests, reference.ToString());
                 manifest = await session.GetManifestAsync(chosen.Digest, Digest.Parse(chosen.Digest), cancel);
                 deadline.Progressed();
@@ -69,7 +69,7 @@ public sealed class ImagePuller(
             {
                 throw new InvalidArgumentException($"{reference} is a {manifest.MediaType}, not an image manifest crishim can run");
             }
-            var document = ImageDocuments.Parse<ManifestDocument>(manifest.Content, $"manifest of {reference}");
+            var document = ImageDocuments.Parse(manifest.Content, ImageJsonContext.Default.ManifestDocument, $"manifest of {reference}");
             var record = await PullManifestAsync(reference, session, manifest, document, progress, deadline);
             var tag = reference.Tag is null ? null : reference.ToString();
             FaultPoint.Reach("pull-image.before-record");
@@ -127,7 +127,7 @@ public sealed class ImagePuller(
         }
         var config = await FetchConfigAsync(session, document.Config, configDigest, cancel);
         deadline.Progressed();
-        var configDocument = ImageDocuments.Parse<ImageConfigDocument>(config, $"config {configDigest} of {reference}");
+        var configDocument = ImageDocuments.Parse(config, ImageJsonContext.Default.ImageConfigDocument, $"config {configDigest} of {reference}");
         var diffIds = (configDocument.RootFs?.DiffIds ?? []).Select(Digest.Parse).ToList();
         if (diffIds.Count != document.Layers.Count)
         {

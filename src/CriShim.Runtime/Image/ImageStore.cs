@@ -17,7 +17,7 @@ public sealed class ImageStore
 
     public ImageStore(string root, LayerStore layers, ILogger log)
     {
-        _images = new PersistentMap<ImageRecord>(Path.Combine(root, "images"), SchemaVersion, r => Digest.Parse(r.Id).Hex, log);
+        _images = new PersistentMap<ImageRecord>(Path.Combine(root, "images"), SchemaVersion, RecordJsonContext.Default.ImageRecord, r => Digest.Parse(r.Id).Hex, log);
         _layers = layers;
     }
 

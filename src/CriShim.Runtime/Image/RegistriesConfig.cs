@@ -56,7 +56,7 @@ public sealed class RegistriesConfig
         TomlTable document;
         try
         {
-            document = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+            document = TomlSerializer.Deserialize(toml, Configuration.TomlDocumentContext.Default.TomlTable) ?? new TomlTable();
         }
         catch (Exception e) when (e is TomlException or InvalidOperationException)
         {

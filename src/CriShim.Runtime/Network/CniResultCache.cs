@@ -10,7 +10,7 @@ public sealed class CniResultCache(DaemonConfig config, ILogger<CniResultCache> 
     private const int SchemaVersion = 1;
 
     private readonly PersistentMap<CniAttachment> _attachments =
-        new(Path.Combine(config.Root, "cni"), SchemaVersion, a => a.SandboxId, log);
+        new(Path.Combine(config.Root, "cni"), SchemaVersion, RecordJsonContext.Default.CniAttachment, a => a.SandboxId, log);
 
     public string Directory => Path.Combine(config.Root, "cni");
 

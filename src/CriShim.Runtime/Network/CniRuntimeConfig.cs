@@ -33,7 +33,7 @@ public sealed class CniRuntimeConfig
             {
                 continue;
             }
-            mappings.Add(PortMapping(port));
+            mappings.Add((JsonNode)PortMapping(port));
         }
         if (mappings.Count > 0)
         {

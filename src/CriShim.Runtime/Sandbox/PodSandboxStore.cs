@@ -12,7 +12,7 @@ public sealed class PodSandboxStore
 
     public PodSandboxStore(DaemonConfig config, ILogger<PodSandboxStore> log)
     {
-        _map = new PersistentMap<PodSandboxRecord>(Path.Combine(config.Root, "sandboxes"), schemaVersion: 1, r => r.Id, log);
+        _map = new PersistentMap<PodSandboxRecord>(Path.Combine(config.Root, "sandboxes"), schemaVersion: 1, RecordJsonContext.Default.PodSandboxRecord, r => r.Id, log);
         foreach (var record in _map.All)
         {
             Names.TryReserve(PodSandboxRecord.NameOf(record.Config.Metadata), record.Id);

@@ -24,6 +24,7 @@ public sealed partial class SandboxService
     /// </summary>
     public async Task<string> RunAsync(PodSandboxConfig config, string runtimeHandler, CancellationToken cancel)
     {
+        var steps = new StepTimings(log, "RunPodSandbox");
         var handler = handlers.Resolve(runtimeHandler);
         var metadata = config.Metadata;
         if (metadata is null || metadata.Name.Length == 0 || metadata.Namespace.Length == 0 || metadata.Uid.Length == 0)
@@ -49,6 +50,7 @@ public sealed partial class SandboxService
         undo.Push("release the pod name", () => store.Names.Release(name, id));
         using var held = await _locks.LockAsync(id, CancellationToken.None);
         FaultPoint.Reach("run-pod.start");
+        steps.Step("validate");
 
         // Intent before effect: the record names everything Run is about to acquire, so a crash at
         // any later instant leaves something start-up recovery can roll back.
@@ -68,8 +70,10 @@ public sealed partial class SandboxService
                 CreatedCgroupParents = CgroupPath.Lineage(cgroupPath).SkipLast(1).Where(c => !cgroups.Exists(c)).ToList(),
             });
             undo.Push("roll back the half-made sandbox", () => RollBackAsync(id));
+            steps.Step("record creating");
             cgroups.Create(cgroupPath);
         }
+        steps.Step("cgroup");
         FaultPoint.Reach("run-pod.after-cgroup");
 
         var directory = DirectoryOf(id);
@@ -80,6 +84,7 @@ public sealed partial class SandboxService
             Mounts.Tmpfs(directory.Shm, ShmOptions);
         }
         FaultPoint.Reach("run-pod.after-dirs");
+        steps.Step("state files and shm");
 
         // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
         var pause = await launcher.StartAsync(handler.Helper, directory, new SandboxInitRequest
@@ -91,12 +96,15 @@ public sealed partial class SandboxService
             Seccomp = seccomp,
             UserNamespace = userNamespace,
         });
+        steps.Step("sandbox-init and pause");
         store.Update(id, r => r with { Pause = pause });
+        steps.Step("record pause");
         FaultPoint.Reach("run-pod.after-pause");
 
         var pins = new NamespacePins(directory.Namespaces);
         pins.Pin(pause.Pid, namespaces);
         FaultPoint.Reach("run-pod.after-pins");
+        steps.Step("pins");
 
         // CniNetwork caches what ADD uses before it runs, so the rollback's tear-down can replay DEL.
         PodNetworkResult? attached = null;
@@ -106,6 +114,7 @@ public sealed partial class SandboxService
             FaultPoint.Reach("run-pod.after-cni");
         }
         FaultPoint.Reach("run-pod.before-record");
+        steps.Step("cni");
 
         store.Update(id, r => r with
         {
@@ -115,6 +124,8 @@ public sealed partial class SandboxService
             NetworkAttached = attached is not null,
         });
         undo.Commit();
+        steps.Step("record ready");
+        steps.Log(id);
         Publish(id, ContainerEventType.ContainerCreatedEvent);
         Publish(id, ContainerEventType.ContainerStartedEvent);
         log.LogInformation("pod sandbox {Id} ({Name}) is ready: handler {Handler}, pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",

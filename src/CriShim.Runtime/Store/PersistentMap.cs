@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Store;
@@ -14,9 +15,9 @@ public sealed class PersistentMap<T> where T : class
     private readonly ConcurrentDictionary<string, T> _records = new(StringComparer.Ordinal);
     private readonly Lock _writeLock = new();
 
-    public PersistentMap(string directory, int schemaVersion, Func<T, string> idOf, ILogger log)
+    public PersistentMap(string directory, int schemaVersion, JsonTypeInfo<T> type, Func<T, string> idOf, ILogger log)
     {
-        _store = new RecordStore<T>(directory, schemaVersion, log);
+        _store = new RecordStore<T>(directory, schemaVersion, type, log);
         _idOf = idOf;
         foreach (var record in _store.LoadAll())
         {

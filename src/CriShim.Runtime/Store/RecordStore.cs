@@ -1,6 +1,7 @@
 using CriShim.Contract;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Store;
@@ -9,36 +10,38 @@ namespace CriShim.Runtime.Store;
 /// One JSON file per record in a directory, written with <see cref="AtomicFile"/> inside a
 /// versioned envelope. Loading skips torn temporary files and moves records that cannot be read
 /// (bad JSON, unknown schema) into <c>quarantine/</c> with a log line, so one bad file never stops
-/// the daemon.
+/// the daemon. The record's JSON contract is source-generated (<see cref="RecordJsonContext"/>): no
+/// reflection, so the daemon can be NativeAOT.
 /// </summary>
 public sealed class RecordStore<T> where T : class
 {
     private const string Extension = ".json";
     private readonly string _directory;
     private readonly int _schemaVersion;
+    private readonly JsonTypeInfo<T> _type;
     private readonly ILogger _log;
 
-    public RecordStore(string directory, int schemaVersion, ILogger log)
+    public RecordStore(string directory, int schemaVersion, JsonTypeInfo<T> type, ILogger log)
     {
         _directory = directory;
         _schemaVersion = schemaVersion;
+        _type = type;
         _log = log;
         Directory.CreateDirectory(directory);
     }
 
-    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = false,
-    };
-
     public void Save(string id, T record)
     {
-        var envelope = new JsonObject
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            ["schemaVersion"] = _schemaVersion,
-            ["record"] = JsonSerializer.SerializeToNode(record, JsonOptions),
-        };
-        AtomicFile.Write(PathOf(id), JsonSerializer.SerializeToUtf8Bytes(envelope, JsonOptions));
+            writer.WriteStartObject();
+            writer.WriteNumber("schemaVersion", _schemaVersion);
+            writer.WritePropertyName("record");
+            JsonSerializer.Serialize(writer, record, _type);
+            writer.WriteEndObject();
+        }
+        AtomicFile.Write(PathOf(id), buffer.WrittenSpan);
     }
 
     public void Delete(string id) => AtomicFile.Delete(PathOf(id));
@@ -81,7 +84,7 @@ public sealed class RecordStore<T> where T : class
                 problem = $"schema version {version?.ToString() ?? "missing"}, expected {_schemaVersion}";
                 return null;
             }
-            var record = envelope!["record"].Deserialize<T>(JsonOptions);
+            var record = envelope!["record"] is { } node ? node.Deserialize(_type) : null;
             if (record is null)
             {
                 problem = "empty record";

@@ -7,9 +7,7 @@ public sealed class PersistentMapTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private sealed record Item(string Id, int Value);
-
-    private PersistentMap<Item> Open() => new(_dir.Path, 1, i => i.Id, NullLogger.Instance);
+    private PersistentMap<Item> Open() => new(_dir.Path, 1, StoreTestJsonContext.Default.Item, i => i.Id, NullLogger.Instance);
 
     [Fact]
     public void Changes_are_on_disk_before_they_are_visible()

@@ -7,16 +7,15 @@ public sealed class RecordStoreTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private sealed record Sample(string Id, string Name, IReadOnlyList<int> Numbers);
 
     [Fact]
     public void Saved_records_load_back_equal()
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
         store.Save("a", new Sample("a", "first", [1, 2]));
         store.Save("b", new Sample("b", "second", []));
 
-        var loaded = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance).LoadAll();
+        var loaded = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance).LoadAll();
 
         Assert.Equal(["a", "b"], loaded.Select(r => r.Id));
         Assert.Equal([1, 2], loaded[0].Numbers);
@@ -26,7 +25,7 @@ public sealed class RecordStoreTests : IDisposable
     [Fact]
     public void Saving_again_replaces_the_record_and_leaves_no_temporary_file()
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
         store.Save("a", new Sample("a", "old", []));
         store.Save("a", new Sample("a", "new", []));
 
@@ -37,7 +36,7 @@ public sealed class RecordStoreTests : IDisposable
     [Fact]
     public void A_torn_temporary_file_is_ignored_and_removed()
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
         store.Save("a", new Sample("a", "kept", []));
         File.WriteAllText(_dir.Combine("a.json.42.0123.tmp"), "{\"schemaVersion\":1,\"rec");
 
@@ -54,7 +53,7 @@ public sealed class RecordStoreTests : IDisposable
     [InlineData("{\"schemaVersion\":1,\"record\":null}")]
     public void An_unreadable_record_is_quarantined_and_the_rest_load(string content)
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
         store.Save("a", new Sample("a", "good", []));
         File.WriteAllText(_dir.Combine("c.json"), content);
 
@@ -68,7 +67,7 @@ public sealed class RecordStoreTests : IDisposable
     [Fact]
     public void Deleting_removes_the_file_and_an_unknown_id_is_fine()
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
         store.Save("a", new Sample("a", "x", []));
 
         store.Delete("a");
@@ -83,7 +82,7 @@ public sealed class RecordStoreTests : IDisposable
     [InlineData(".hidden")]
     public void Ids_that_are_not_plain_file_names_are_rejected(string id)
     {
-        var store = new RecordStore<Sample>(_dir.Path, 1, NullLogger.Instance);
+        var store = new RecordStore<Sample>(_dir.Path, 1, StoreTestJsonContext.Default.Sample, NullLogger.Instance);
 
         Assert.Throws<ArgumentException>(() => store.Save(id, new Sample(id, "x", [])));
     }

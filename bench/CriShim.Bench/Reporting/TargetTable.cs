@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using CriShim.Bench.Benchmarks;
+
+namespace CriShim.Bench.Reporting;
+
+/// <summary>
+/// The targets of issue #20 (density and speed), each as a row: the goal, what this run measured and
+/// whether it is met or by how much it misses. Rows whose measurement did not run say so.
+/// </summary>
+public static class TargetTable
+{
+    private const double Mib = 1024 * 1024;
+    private const string MonitorKind = "crishim-runtime container-monitor";
+
+    public static string Render(BenchReport report)
+    {
+        var (a, b) = (report.Candidate, report.Baseline);
+        var density = report.Density.Where(d => d.Unavailable is null).ToDictionary(d => d.Runtime);
+        var ours = density.GetValueOrDefault(a);
+        var theirs = density.GetValueOrDefault(b);
+        var rows = new List<string[]> { new[] { $"targets (issue #20), {a}", "goal", "measured", "" } };
+
+        void Row(string target, string goal, double? measured, double limit, string unit)
+        {
+            var verdict = measured is not { } m ? "not measured"
+                : m <= limit ? "met"
+                : string.Create(CultureInfo.InvariantCulture, $"missed by {m - limit:0.00} {unit}");
+            var value = measured is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v:0.00} {unit}") : "-";
+            rows.Add([target, goal, value, verdict]);
+        }
+
+        Row("daemon RSS, idle", "<= 30 MiB", ours is null ? null : ours.DaemonIdleRss / Mib, 30, "MiB");
+        Row($"daemon RSS with {ours?.Pods ?? 0} pods", "<= 40 MiB", ours?.DaemonRss / Mib, 40, "MiB");
+        Row("daemon growth per pod", "<= 0.3 MiB", ours is null ? null : (ours.DaemonRss - ours.DaemonIdleRss) / Mib / ours.Pods, 0.3, "MiB");
+        Row("PSS per pod, without the daemon", "<= 1.5 MiB", ours?.PssPerPodWithoutDaemon / Mib, 1.5, "MiB");
+        Row("RSS per pod, without the daemon", "<= 3 MiB", ours?.RssPerPodWithoutDaemon / Mib, 3, "MiB");
+        Row($"  same, against {b}'s", "<= 0.25x", ours is null || theirs is not { RssPerPodWithoutDaemon: > 0 } ? null
+            : (double)ours.RssPerPodWithoutDaemon / theirs.RssPerPodWithoutDaemon, 0.25, "x");
+        var monitor = ours?.ByKind.FirstOrDefault(k => k.Kind == MonitorKind);
+        Row("container monitor PSS", "<= 1 MiB", monitor is null ? null : monitor.Pss / Mib / monitor.Count, 1, "MiB");
+
+        var createStart = report.Operations.FirstOrDefault(o => o.Operation == ContainerLifecycleBenchmark.CreateStart);
+        Row(ContainerLifecycleBenchmark.CreateStart + " median", "<= 40 ms",
+            createStart?.Runtimes[a] is { HasSamples: true } s ? s.Median : null, 40, "ms");
+        var scratch = report.Operations.FirstOrDefault(o => o.Operation == StartFromScratchBenchmark.Start);
+        Row($"start from scratch, against {b}", "<= 0.2x", scratch?.Ratio(a, b), 0.2, "x");
+        foreach (var list in report.Operations.Where(o => o.Operation.StartsWith("ListContainers", StringComparison.Ordinal)))
+        {
+            Row($"{list.Operation}, against {b}", "<= 1x", list.Ratio(a, b), 1, "x");
+        }
+
+        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length) + 2).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in rows)
+        {
+            text.AppendLine(row[0].PadRight(widths[0]) + row[1].PadLeft(widths[1]) + row[2].PadLeft(widths[2]) + "  " + row[3]);
+        }
+        return text.ToString();
+    }
+}
