@@ -82,6 +82,25 @@ public static class Descriptors
         }
     }
 
+    /// <summary>Waits until <paramref name="fd"/> can be read (data, end of file or an error) or <paramref name="deadline"/> (<see cref="Environment.TickCount64"/>) passes; false then.</summary>
+    public static bool WaitReadable(SafeFileHandle fd, long deadline)
+    {
+        var poll = new Libc.PollFd { Fd = (int)fd.DangerousGetHandle(), Events = Libc.POLLIN };
+        while (true)
+        {
+            var rc = Libc.Poll(ref poll, 1, (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue));
+            if (rc >= 0)
+            {
+                return rc > 0;
+            }
+            var error = Errno.Last("poll");
+            if (error.Errno != Tmds.Linux.LibC.EINTR)
+            {
+                throw error;
+            }
+        }
+    }
+
     /// <summary>Reads up to <paramref name="buffer"/>'s length from a raw descriptor; 0 at end of file.</summary>
     public static unsafe int Read(int fd, Span<byte> buffer)
     {

@@ -46,29 +46,33 @@ internal static class InitSyncChannel
     /// </summary>
     public static InitStageFailure? ReadOutcome(SafeFileHandle parentEnd, TimeSpan timeout)
     {
-        using var stream = new FileStream(parentEnd, FileAccess.Read, 1);
-        var read = Task.Run(() =>
+        // Polled on this thread: a monitor starts no thread-pool threads for it (bench/: monitor memory).
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        using var message = new MemoryStream();
+        Span<byte> chunk = stackalloc byte[4096];
+        while (true)
         {
-            using var message = new MemoryStream();
+            if (!Descriptors.WaitReadable(parentEnd, deadline))
+            {
+                return new InitStageFailure(StartFailure.Internal, $"the container's init stage did not start the command within {timeout.TotalSeconds:0}s");
+            }
+            int read;
             try
             {
-                stream.CopyTo(message);
+                read = Descriptors.Read((int)parentEnd.DangerousGetHandle(), chunk);
             }
-            catch (IOException)
+            catch (ErrnoException)
             {
                 // Reset: the child died with our "go" unread.
-                return null;
+                return new InitStageFailure(StartFailure.Internal, "the container's init stage died before it started the command");
             }
-            return message.ToArray();
-        });
-        if (!read.Wait(timeout))
-        {
-            return new InitStageFailure(StartFailure.Internal, $"the container's init stage did not start the command within {timeout.TotalSeconds:0}s");
+            if (read == 0)
+            {
+                break;
+            }
+            message.Write(chunk[..read]);
         }
-        if (read.Result is not { } bytes)
-        {
-            return new InitStageFailure(StartFailure.Internal, "the container's init stage died before it started the command");
-        }
+        var bytes = message.ToArray();
         if (bytes.Length == 0)
         {
             return null;
