@@ -27,7 +27,7 @@ public static class UserNamespaceEntry
     /// <summary>The user namespace to join, or the socket to the parent that writes the new one's maps.</summary>
     public const int NamespaceDescriptor = 5;
 
-    /// <summary>The executable run once inside (a sealed copy of the helper).</summary>
+    /// <summary>The executable run once inside: the helper (sandbox-init) or the stage root's loader (a container stage).</summary>
     public const int ImageDescriptor = 4;
 
     /// <summary>Offsets of the two entry points in <see cref="Code"/>.</summary>
