@@ -103,4 +103,6 @@ GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compac
 // Stopping the daemon only stops serving: containers are not its children and keep running.
 await app.WaitForShutdownAsync();
 log.LogInformation("crishim stopped; containers were left running");
+// Disposing the host flushes the console logger's queue: a return without it could lose the line above.
+await app.DisposeAsync();
 return 0;

@@ -163,9 +163,10 @@ public sealed class ContainerEventsTests(ContainerImagesFixture images)
 
         public async ValueTask DisposeAsync()
         {
+            // The reader ends on the cancellation before the call goes: a read of a disposed call throws.
             await _stop.CancelAsync();
-            _call.Dispose();
             await _reading;
+            _call.Dispose();
         }
     }
 }
