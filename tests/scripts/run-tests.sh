@@ -2,8 +2,10 @@
 # Runs every test project and ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+# The test results stay in out/test-results for a look after a failed run.
+results=out/test-results
+rm -rf "$results" && mkdir -p "$results"
+results=$(realpath "$results")
 
 # CriShim.VmTests is not an xunit project: it runs inside the VM below. CriShim.KubeletTests runs a real
 # kubelet (KUBELET, PATH or ../shared/tools/bin/kubelet) on crishim; without one its tests are skipped.
@@ -40,6 +42,19 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   # vstest records a skipped test as not executed without counting it in notExecuted.
   skipped=$((skipped + $(get total) - $(get executed)))
+done
+# The failed tests again, next to the summary, so a log's tail names them.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  awk -v project="$(basename "$trx" .trx)" 'BEGIN { RS = "<UnitTestResult " }
+    NR > 1 && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      name = ""; message = ""
+      if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11)
+      if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)
+      gsub(/[\r\n]+/, " ", message)
+      print "FAILED " project ": " name
+      print "  " substr(message, 1, 600)
+    }' "$trx"
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
