@@ -88,36 +88,10 @@ public sealed class CrictlTests
         var info = new ProcessStartInfo("bash", ["-e", "-x", "-s"])
         {
             WorkingDirectory = workDir,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
         };
         info.Environment["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
         info.Environment.Remove("CONTAINER_RUNTIME_ENDPOINT");
-        using var process = Process.Start(info)!;
-        var output = new System.Text.StringBuilder();
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (output)
-                {
-                    output.Append(line).Append('\n');
-                }
-            }
-        }
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        await process.StandardInput.WriteAsync(script);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
+        return await Shell.RunInterleaved(info, TimeSpan.FromMinutes(2), script);
     }
 }
 

@@ -235,12 +235,12 @@ public static class CritestImages
             return binary;
         }
         Directory.CreateDirectory(workDir);
-        var (code, output) = await RunIn(workDir, "apt-get", "download", "busybox");
+        var (code, output) = await Shell.TryRunIn(workDir, "apt-get", "download", "busybox");
         if (code != 0)
         {
             // A fresh machine may have no package lists yet (install-deps.sh updates them only to install something).
-            await RunIn(workDir, "apt-get", "update", "-qq");
-            (code, output) = await RunIn(workDir, "apt-get", "download", "busybox");
+            await Shell.TryRunIn(workDir, "apt-get", "update", "-qq");
+            (code, output) = await Shell.TryRunIn(workDir, "apt-get", "download", "busybox");
         }
         Assert.True(code == 0, $"apt-get download busybox (Debian's dynamically linked busybox for critest's busybox image) failed: {output}");
         var deb = Directory.GetFiles(workDir, "busybox_*.deb").Single();
@@ -290,24 +290,5 @@ public static class CritestImages
         await File.WriteAllTextAsync(c, source);
         await Shell.Run("gcc", "-static", "-O2", "-Wall", "-o", output, c);
         return await File.ReadAllBytesAsync(output);
-    }
-
-    private static async Task<(int Code, string Output)> RunIn(string directory, string file, params string[] args)
-    {
-        var info = new System.Diagnostics.ProcessStartInfo(file)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

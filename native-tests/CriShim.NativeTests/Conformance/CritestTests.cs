@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using CriShim.NativeTests.Infrastructure;
 using CriShim.Protocol.V1;
 using Xunit.Abstractions;
@@ -75,12 +74,7 @@ public sealed class CritestTests(ITestOutputHelper output)
 
     private static async Task<(int Code, string Log)> RunCritestAsync(string critest, string socket, string junit)
     {
-        var info = new ProcessStartInfo(critest)
-        {
-            WorkingDirectory = WorkDir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo(critest) { WorkingDirectory = WorkDir };
         info.ArgumentList.Add("--runtime-endpoint=unix://" + socket);
         info.ArgumentList.Add("--ginkgo.no-color");
         info.ArgumentList.Add("--ginkgo.v");
@@ -96,36 +90,7 @@ public sealed class CritestTests(ITestOutputHelper output)
             info.ArgumentList.Add("--ginkgo.focus=" + focus);
         }
         info.Environment.Remove("CONTAINER_RUNTIME_ENDPOINT");
-        using var process = Process.Start(info)!;
-        var log = new StringBuilder();
-        void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (log)
-                {
-                    log.Append(line).Append('\n');
-                }
-            }
-        }
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(45));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        lock (log)
-        {
-            return (process.ExitCode, log.ToString());
-        }
+        return await Shell.RunInterleaved(info, TimeSpan.FromMinutes(45));
     }
 
     /// <summary>Removes what the specs left (critest removes its pods, but not after a failure mid-spec) and the images.</summary>
