@@ -11,6 +11,10 @@ internal sealed class CriImageService(ImageCatalog images, ContainerService cont
     public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
         Task.FromResult(images.ListImages(request.Filter));
 
+    /// <summary>The streamed twin of ListImages (see <see cref="ListBatches"/>).</summary>
+    public override Task StreamImages(StreamImagesRequest request, IServerStreamWriter<StreamImagesResponse> responseStream, ServerCallContext context) =>
+        ListBatches.SendAsync(images.ListImages(request.Filter).Images, batch => new StreamImagesResponse { Images = { batch } }, responseStream, context.CancellationToken);
+
     public override Task<ImageStatusResponse> ImageStatus(ImageStatusRequest request, ServerCallContext context) =>
         Task.FromResult(images.ImageStatus(request.Image?.Image ?? "", request.Verbose));
 

@@ -14,7 +14,7 @@ namespace CriShim.Api.Services;
 /// CRI <c>RuntimeService</c>. Each RPC validates, calls one domain method and returns its reply;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
-internal sealed class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers,
+internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers,
     ContainerEventBroadcaster events, StreamingRequests streaming) : RuntimeService.RuntimeServiceBase
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
