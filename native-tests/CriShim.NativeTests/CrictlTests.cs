@@ -23,8 +23,7 @@ public sealed class CrictlTests
         await using var registry = await TestRegistry.StartAsync();
         await TestImages.Busybox().PushAsync(registry, "library/busybox", "1.36");
         await using var daemon = await DaemonProcess.StartAsync();
-        await daemon.StopAsync();
-        await File.WriteAllTextAsync(Path.Combine(daemon.WorkDir, "registries.conf"), $"""
+        await daemon.RestartWithRegistriesConfAsync($"""
             [[registry]]
             prefix = "docker.io"
             location = "docker.io"
@@ -32,7 +31,6 @@ public sealed class CrictlTests
             location = "{registry.Host}"
             insecure = true
             """);
-        await daemon.StartAsync();
         await using var network = await TestCniNetwork.CreateAsync(daemon.CniConfDir, daemon.WorkDir, "crishimcrictl", "crishimcri0", "10.99.141.0/24");
         var workDir = Directory.CreateTempSubdirectory("crishim-crictl-").FullName;
         try

@@ -137,8 +137,7 @@ public sealed class ImagePullTests(RegistryFixture fixture)
     public async Task A_mirror_from_registries_conf_serves_the_image_under_its_original_name()
     {
         await using var daemon = await DaemonProcess.StartAsync();
-        await daemon.StopAsync();
-        await File.WriteAllTextAsync(Path.Combine(daemon.WorkDir, "registries.conf"), $"""
+        await daemon.RestartWithRegistriesConfAsync($"""
             [[registry]]
             prefix = "registry.k8s.io"
             location = "registry.k8s.io"
@@ -146,7 +145,6 @@ public sealed class ImagePullTests(RegistryFixture fixture)
             location = "{fixture.Registry.Host}"
             insecure = true
             """);
-        await daemon.StartAsync();
 
         var id = await Pull(daemon, "registry.k8s.io/e2e-test-images/busybox:1.29-2");
 
@@ -161,8 +159,7 @@ public sealed class ImagePullTests(RegistryFixture fixture)
     public async Task A_mirror_that_fails_is_skipped_for_the_next_endpoint()
     {
         await using var daemon = await DaemonProcess.StartAsync();
-        await daemon.StopAsync();
-        await File.WriteAllTextAsync(Path.Combine(daemon.WorkDir, "registries.conf"), $"""
+        await daemon.RestartWithRegistriesConfAsync($"""
             [[registry]]
             prefix = "example.test/mirrored"
             location = "{fixture.Registry.Host}/test"
@@ -172,7 +169,6 @@ public sealed class ImagePullTests(RegistryFixture fixture)
             [[registry.mirror]]
             location = "{fixture.Registry.Host}/nothing-here"
             """);
-        await daemon.StartAsync();
 
         Assert.Equal(fixture.Busybox.Id, await Pull(daemon, "example.test/mirrored/busybox:1"));
         Assert.Contains("failed", daemon.Log);

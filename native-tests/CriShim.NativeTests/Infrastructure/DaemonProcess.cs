@@ -118,6 +118,14 @@ public sealed class DaemonProcess : IAsyncDisposable
         Images = new ImageService.ImageServiceClient(_channel);
     }
 
+    /// <summary>Restarts the daemon with <paramref name="toml"/> as its registries.conf (read at start-up).</summary>
+    public async Task RestartWithRegistriesConfAsync(string toml)
+    {
+        await StopAsync();
+        await File.WriteAllTextAsync(Path.Combine(WorkDir, "registries.conf"), toml);
+        await StartAsync();
+    }
+
     /// <summary>SIGTERM, as systemd stops the daemon; returns the exit code.</summary>
     public async Task<int> StopAsync()
     {
