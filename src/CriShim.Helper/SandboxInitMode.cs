@@ -6,7 +6,8 @@ using Microsoft.Win32.SafeHandles;
 namespace CriShim.Helper;
 
 /// <summary>
-/// Creates a pod's namespaces and its pause process, then exits so pause is not the daemon's child.
+/// Creates a pod's namespaces and its pause process, then exits so pause is not the daemon's child; or, for a
+/// pod without pause, pins the namespaces and exits, leaving no process behind.
 /// Everything runs on the main thread: unshare moves only the calling thread (DESIGN.md), and
 /// posix_spawn from that thread puts pause in its namespaces.
 /// </summary>
@@ -43,7 +44,7 @@ internal static class SandboxInitMode
         return Execute(Deserialize(buffer.ToArray(), "the request descriptor"));
     });
 
-    /// <summary>Writes the response for pause's pid, or for what went wrong; null: another process answered.</summary>
+    /// <summary>Writes the response for pause's pid (0: none), or for what went wrong; null: another process answered.</summary>
     private static int Answer(Func<int?> start)
     {
         SandboxInitResponse response;
@@ -88,6 +89,12 @@ internal static class SandboxInitMode
         foreach (var (name, value) in request.Sysctls)
         {
             WriteSysctl(name, value);
+        }
+        if (request.PinDirectory is { } pins)
+        {
+            // The namespaces live as long as this thread or the pins: with the pins made, exiting ends nothing.
+            new NamespacePins(pins).PinCurrentThread(shared);
+            return 0;
         }
         if (request.Namespaces.HasFlag(NamespaceKinds.Pid))
         {

@@ -102,7 +102,7 @@ internal sealed class FaultScene : IAsyncDisposable
         await RestartAsync(null);
     }
 
-    public PodSandboxConfig PodConfig(string name, NamespaceMode network = NamespaceMode.Pod)
+    public PodSandboxConfig PodConfig(string name, NamespaceMode network = NamespaceMode.Pod, NamespaceMode pid = NamespaceMode.Pod)
     {
         var config = new PodSandboxConfig
         {
@@ -114,7 +114,7 @@ internal sealed class FaultScene : IAsyncDisposable
                 CgroupParent = $"{CgroupRoot}/pod{name}",
                 SecurityContext = new LinuxSandboxSecurityContext
                 {
-                    NamespaceOptions = new NamespaceOption { Network = network, Pid = NamespaceMode.Pod, Ipc = NamespaceMode.Pod },
+                    NamespaceOptions = new NamespaceOption { Network = network, Pid = pid, Ipc = NamespaceMode.Pod },
                 },
             },
         };

@@ -38,6 +38,28 @@ public sealed class SandboxCrashTests(ContainerImagesFixture images)
         await scene.AssertNothingLeftAsync();
     }
 
+    /// <summary>A pod without pause (pid CONTAINER: sandbox-init pins the namespaces itself) killed while it is made.</summary>
+    [RootTheory]
+    [InlineData("run-pod.after-dirs")]
+    [InlineData("run-pod.after-pins")]
+    [InlineData("cni.bridge.ADD")]
+    [InlineData("run-pod.after-cni")]
+    public async Task RunPodSandbox_without_pause_killed_at_a_step_is_retried_and_leaves_nothing(string point)
+    {
+        await using var scene = await FaultScene.StartAsync(images, point);
+        var config = scene.PodConfig("nopause", pid: NamespaceMode.Container);
+        await scene.CrashAndRestartAsync(point, () => scene.RunPodAsync(config));
+
+        var id = await scene.RunPodAsync(config);
+        var pods = await scene.PodsAsync();
+        Assert.True(pods.Count == 1, $"the retry made a second pod beside the half-made one: {string.Join(", ", pods.Select(p => $"{p.Id} {p.State}"))}");
+        Assert.Equal(id, pods[0].Id);
+        Assert.Equal(PodSandboxState.SandboxReady, pods[0].State);
+
+        await scene.RemoveEverythingAsync();
+        await scene.AssertNothingLeftAsync();
+    }
+
     /// <summary>A pod with its own user namespace (pinned beside the others) killed while it is made: the pin goes too.</summary>
     [RootTheory]
     [InlineData("run-pod.after-pause")]

@@ -49,32 +49,37 @@ public sealed class SandboxLifecycleTests
     }
 
     [RootFact]
-    public async Task Host_ipc_and_host_pid_keep_the_node_namespaces_and_pin_nothing()
+    public async Task Host_ipc_and_host_pid_keep_the_node_namespaces_pin_nothing_and_run_no_process()
     {
         await using var scene = await PodScene.StartAsync();
 
         var id = await scene.RunAsync(scene.Config("beta", pid: NamespaceMode.Node, ipc: NamespaceMode.Node));
         var info = await scene.InfoAsync(id);
-        var pid = info.GetProperty("pid").GetInt32();
 
-        foreach (var kind in new[] { "net", "ipc", "pid", "uts" })
-        {
-            Assert.Equal(PodScene.NamespaceOf(Environment.ProcessId, kind), PodScene.NamespaceOf(pid, kind));
-        }
+        Assert.Equal(0, info.GetProperty("pid").GetInt32());
+        Assert.Empty(info.GetProperty("namespaces").EnumerateObject());
         Assert.Equal("/dev/shm", info.GetProperty("shm").GetString());
         Assert.Empty(PodScene.MountsUnder(scene.Daemon.State));
+        Assert.Equal(PodSandboxState.SandboxReady, (await scene.StatusAsync(id)).Status.State);
     }
 
     [RootFact]
-    public async Task Pid_mode_container_leaves_pause_in_the_node_pid_namespace()
+    public async Task Pid_mode_container_pins_the_pods_own_ipc_namespace_without_pause()
     {
         await using var scene = await PodScene.StartAsync();
+        var config = scene.Config("gamma", pid: NamespaceMode.Container);
+        config.Linux.Sysctls["kernel.shm_rmid_forced"] = "1";
 
-        var id = await scene.RunAsync(scene.Config("gamma", pid: NamespaceMode.Container));
-        var pid = await scene.PausePidAsync(id);
+        var id = await scene.RunAsync(config);
+        var info = await scene.InfoAsync(id);
 
-        Assert.Equal(PodScene.NamespaceOf(Environment.ProcessId, "pid"), PodScene.NamespaceOf(pid, "pid"));
-        Assert.NotEqual(PodScene.NamespaceOf(Environment.ProcessId, "ipc"), PodScene.NamespaceOf(pid, "ipc"));
+        Assert.Equal(0, info.GetProperty("pid").GetInt32());
+        var ipcPin = info.GetProperty("namespaces").GetProperty("ipc").GetString()!;
+        Assert.False(Namespaces.AreSame($"/proc/{Environment.ProcessId}/ns/ipc", ipcPin));
+        Assert.Equal("1", (await Shell.Run("nsenter", $"--ipc={ipcPin}", "cat", "/proc/sys/kernel/shm_rmid_forced")).Trim());
+        Assert.Equal(PodSandboxState.SandboxReady, (await scene.StatusAsync(id)).Status.State);
+        await scene.RemoveAsync(id);
+        scene.AssertNothingLeft(id, null);
     }
 
     [RootFact]

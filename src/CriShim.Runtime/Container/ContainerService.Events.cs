@@ -95,7 +95,7 @@ public sealed partial class ContainerService
             };
             if (sandboxes.Find(record.SandboxId) is { } sandbox)
             {
-                containerEvent.PodSandboxStatus = SandboxService.CriStatusOf(sandbox);
+                containerEvent.PodSandboxStatus = SandboxService.CriStatusOf(sandbox, SandboxDirectory.For(daemon.State, sandbox.Id));
             }
             events.Publish(containerEvent);
         }

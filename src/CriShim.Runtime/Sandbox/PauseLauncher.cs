@@ -67,6 +67,11 @@ public sealed class PauseLauncher
         {
             throw response.InvalidRequest ? new InvalidArgumentException(error) : new IOException($"sandbox-init: {error}");
         }
+        // No pid: the request pinned the namespaces and started no pause.
+        if (response.PausePid == 0)
+        {
+            return default;
+        }
         return ProcessIdentity.Find(response.PausePid)
             ?? throw new IOException($"pause (pid {response.PausePid}) exited right after it started");
     }

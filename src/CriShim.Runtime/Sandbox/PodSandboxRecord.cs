@@ -38,7 +38,7 @@ public sealed record PodSandboxRecord
     /// <summary>The namespaces the pod has of its own (pinned under the sandbox's state dir).</summary>
     public required NamespaceKinds Namespaces { get; init; }
 
-    /// <summary>The cgroup pause runs in: <c>{cgroup parent}/crishim-{id}</c>.</summary>
+    /// <summary>The cgroup pause (if any) runs in: <c>{cgroup parent}/crishim-{id}</c>.</summary>
     public required string CgroupPath { get; init; }
 
     /// <summary>
@@ -47,7 +47,13 @@ public sealed record PodSandboxRecord
     /// </summary>
     public IReadOnlyList<string> CreatedCgroupParents { get; init; } = [];
 
-    /// <summary>Recorded the moment sandbox-init reports it; before that, pause can only be found in <see cref="CgroupPath"/>.</summary>
+    /// <summary>
+    /// True for a pod with no pause process (<see cref="PodInfra"/>): only the pins hold its namespaces. Absent from
+    /// records written before pods could go without pause, which all have one.
+    /// </summary>
+    public bool Pauseless { get; init; }
+
+    /// <summary>Recorded the moment sandbox-init reports it; before that, pause can only be found in <see cref="CgroupPath"/>. None when <see cref="Pauseless"/>.</summary>
     public ProcessIdentity Pause { get; init; }
 
     public IReadOnlyList<string> Ips { get; init; } = [];

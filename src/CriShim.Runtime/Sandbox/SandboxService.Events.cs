@@ -9,21 +9,31 @@ public sealed partial class SandboxService
     /// <summary>Pods stored as ready, for the exit watcher's sweep.</summary>
     public IReadOnlyList<string> ReadyIds() => store.All.Where(r => r.State == PodSandboxLifecycle.Ready).Select(r => r.Id).ToList();
 
-    /// <summary>A ready pod whose pause died on its own becomes NOTREADY, with its STOPPED event (as containerd on the sandbox's exit).</summary>
+    /// <summary>
+    /// A ready pod whose pause died on its own (or, without pause, whose pins someone unmounted) becomes NOTREADY,
+    /// with its STOPPED event (as containerd on the sandbox's exit).
+    /// </summary>
     public async Task ObservePauseAsync(string id)
     {
         using var held = await _locks.LockAsync(id, CancellationToken.None);
-        if (store.Find(id) is { State: PodSandboxLifecycle.Ready } record && !record.Pause.IsAlive)
+        if (store.Find(id) is { State: PodSandboxLifecycle.Ready } record && !IsHeld(record))
         {
-            MarkPauseGone(record, "ended on its own");
+            MarkNoLongerHeld(record, "ended on its own");
             Publish(id, ContainerEventType.ContainerStoppedEvent);
         }
     }
 
-    private void MarkPauseGone(PodSandboxRecord record, string how)
+    private void MarkNoLongerHeld(PodSandboxRecord record, string how)
     {
         store.Update(record.Id, r => r with { State = PodSandboxLifecycle.NotReady });
-        log.LogWarning("pod sandbox {Id}: pause (pid {Pid}) {How}; the sandbox is NOTREADY", record.Id, record.Pause.Pid, how);
+        if (record.Pauseless)
+        {
+            log.LogWarning("pod sandbox {Id}: its namespace pins {How}; the sandbox is NOTREADY", record.Id, how);
+        }
+        else
+        {
+            log.LogWarning("pod sandbox {Id}: pause (pid {Pid}) {How}; the sandbox is NOTREADY", record.Id, record.Pause.Pid, how);
+        }
     }
 
     /// <summary>
@@ -46,7 +56,7 @@ public sealed partial class SandboxService
         };
         if (store.Find(sandboxId) is { } record)
         {
-            sandboxEvent.PodSandboxStatus = CriStatusOf(record);
+            sandboxEvent.PodSandboxStatus = CriStatusOf(record, DirectoryOf(record.Id));
         }
         events.Publish(sandboxEvent);
     }

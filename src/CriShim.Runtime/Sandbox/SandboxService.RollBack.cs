@@ -31,6 +31,8 @@ public sealed partial class SandboxService
             {
                 Processes.Signal(record.Pause, Signals.SIGKILL);
             }
+            // A sandbox-init still running (it joins the cgroup first) could pin a pod without pause after its pins went.
+            await Task.Run(() => cgroups.Kill(record.CgroupPath));
             await ReleaseHostResourcesAsync(id);
         }
         catch (Exception e)

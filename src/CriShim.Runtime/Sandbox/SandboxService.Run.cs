@@ -19,7 +19,7 @@ public sealed partial class SandboxService
 
     /// <summary>
     /// Creates the pod: validation, name reservation, the record (creating), cgroup, state dir and files,
-    /// /dev/shm, namespaces and pause, pins, then the network. On any failure <see cref="RollBackAsync"/>
+    /// /dev/shm, namespaces and pause (only where <see cref="PodInfra.NeedsPause"/>), pins, then the network. On any failure <see cref="RollBackAsync"/>
     /// undoes it from the record, as start-up recovery does after a crash.
     /// </summary>
     public async Task<string> RunAsync(PodSandboxConfig config, string runtimeHandler, CancellationToken cancel)
@@ -56,6 +56,7 @@ public sealed partial class SandboxService
         // any later instant leaves something start-up recovery can roll back.
         var cgroupPath = $"{cgroupParent.TrimEnd('/')}/crishim-{id}";
         var hostNetwork = !namespaces.HasFlag(NamespaceKinds.Network);
+        var pauseless = !PodInfra.NeedsPause(namespaces);
         await using (await _cgroupParents.LockAsync())
         {
             store.Add(new PodSandboxRecord
@@ -66,6 +67,7 @@ public sealed partial class SandboxService
                 CreatedAt = CriTimestamp.Now(),
                 State = PodSandboxLifecycle.Creating,
                 Namespaces = namespaces,
+                Pauseless = pauseless,
                 CgroupPath = cgroupPath,
                 CreatedCgroupParents = CgroupPath.Lineage(cgroupPath).SkipLast(1).Where(c => !cgroups.Exists(c)).ToList(),
             });
@@ -87,24 +89,28 @@ public sealed partial class SandboxService
         steps.Step("state files and shm");
 
         // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
+        // Without pause it pins the namespaces itself (they would end with it); the rollback removes the pins either way.
+        var pins = new NamespacePins(directory.Namespaces);
         var pause = await launcher.StartAsync(handler.Helper, directory, new SandboxInitRequest
         {
             Namespaces = namespaces,
             Hostname = hostNetwork ? null : config.Hostname,
             Sysctls = sysctls,
             CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
-            Seccomp = seccomp,
+            Seccomp = pauseless ? null : seccomp,
             UserNamespace = userNamespace,
+            PinDirectory = pauseless ? directory.Namespaces : null,
         });
-        steps.Step("sandbox-init and pause");
-        store.Update(id, r => r with { Pause = pause });
-        steps.Step("record pause");
-        FaultPoint.Reach("run-pod.after-pause");
-
-        var pins = new NamespacePins(directory.Namespaces);
-        pins.Pin(pause.Pid, namespaces);
+        steps.Step(pauseless ? "sandbox-init and pins" : "sandbox-init and pause");
+        if (!pauseless)
+        {
+            store.Update(id, r => r with { Pause = pause });
+            steps.Step("record pause");
+            FaultPoint.Reach("run-pod.after-pause");
+            pins.Pin(pause.Pid, namespaces);
+            steps.Step("pins");
+        }
         FaultPoint.Reach("run-pod.after-pins");
-        steps.Step("pins");
 
         // CniNetwork caches what ADD uses before it runs, so the rollback's tear-down can replay DEL.
         PodNetworkResult? attached = null;
@@ -128,8 +134,9 @@ public sealed partial class SandboxService
         steps.Log(id);
         Publish(id, ContainerEventType.ContainerCreatedEvent);
         Publish(id, ContainerEventType.ContainerStartedEvent);
-        log.LogInformation("pod sandbox {Id} ({Name}) is ready: handler {Handler}, pause pid {Pid}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
-            id, name, handler.Name.Length > 0 ? handler.Name : "default", pause.Pid, namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
+        log.LogInformation("pod sandbox {Id} ({Name}) is ready: handler {Handler}, {Holder}, namespaces {Namespaces}, cgroup {Cgroup}, ips {Ips}",
+            id, name, handler.Name.Length > 0 ? handler.Name : "default", pauseless ? "no pause (pinned namespaces)" : $"pause pid {pause.Pid}",
+            namespaces, cgroupPath, attached is null ? "host network" : string.Join(", ", attached.Ips));
         return id;
     }
 

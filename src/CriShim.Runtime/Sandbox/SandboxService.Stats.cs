@@ -1,3 +1,4 @@
+using System.Globalization;
 using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Protocol.V1;
@@ -21,7 +22,7 @@ public sealed partial class SandboxService
     public PodSandboxStatsResponse Stats(string idOrPrefix)
     {
         var record = store.Resolve(idOrPrefix) ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
-        if (StateOf(record) != PodSandboxState.SandboxReady)
+        if (StateOf(record, DirectoryOf(record.Id)) != PodSandboxState.SandboxReady)
         {
             throw new UnavailableException($"pod sandbox {record.Id} is not ready: a stopped pod has no stats");
         }
@@ -107,16 +108,30 @@ public sealed partial class SandboxService
     private static string ParentOf(string cgroupPath) => cgroupPath[..cgroupPath.LastIndexOf('/')] is { Length: > 0 } parent ? parent : "/";
 
     /// <summary>
-    /// The pod's interfaces (loopback left out, as cAdvisor does), read through pause's <c>/proc/&lt;pid&gt;/net/dev</c>;
-    /// null for host-network pods and when pause is gone.
+    /// The pod's interfaces (loopback left out, as cAdvisor does), read from <c>/proc/&lt;pid&gt;/net/dev</c> of a process
+    /// in the pod's network namespace, which the kernel answers from that namespace: no daemon thread enters it.
+    /// The process is pause, or, in a pod without pause, one of its containers'; it counts only while its
+    /// <c>ns/net</c> is the pinned one before and after the read, so a pid that ended (or a container that moved
+    /// itself elsewhere) lends nothing. Null for host-network pods and when no process is in the namespace (a pod
+    /// without pause and without a running container).
     /// </summary>
-    private static NetworkUsage? NetworkOf(PodSandboxRecord record, long timestamp)
+    private NetworkUsage? NetworkOf(PodSandboxRecord record, long timestamp)
     {
-        if (!record.Namespaces.HasFlag(NamespaceKinds.Network) || !record.Pause.IsAlive)
+        if (!record.Namespaces.HasFlag(NamespaceKinds.Network))
         {
             return null;
         }
-        var interfaces = NetworkInterfaceCounters.ReadOf(record.Pause.Pid).Where(i => i.Name != "lo").ToList();
+        var pin = new NamespacePins(DirectoryOf(record.Id).Namespaces).PathOf(NamespaceKinds.Network);
+        IReadOnlyList<NetworkInterfaceCounters>? counters = null;
+        foreach (var pid in ProcessesOf(record))
+        {
+            if (InNamespace(pid, pin) && NetworkInterfaceCounters.ReadOf(pid) is { Count: > 0 } read && InNamespace(pid, pin))
+            {
+                counters = read;
+                break;
+            }
+        }
+        var interfaces = counters?.Where(i => i.Name != "lo").ToList() ?? [];
         if (interfaces.Count == 0)
         {
             return null;
@@ -128,6 +143,50 @@ public sealed partial class SandboxService
             network.DefaultInterface = ToCri(primary);
         }
         return network;
+    }
+
+    /// <summary>Pause, then the processes of the pod's container cgroups, read lazily (the first one in the namespace ends the search).</summary>
+    private IEnumerable<int> ProcessesOf(PodSandboxRecord record)
+    {
+        if (record.Pause.Pid > 0)
+        {
+            yield return record.Pause.Pid;
+        }
+        foreach (var cgroup in containers.CgroupsOf(record.Id))
+        {
+            foreach (var pid in CgroupProcesses(cgroup))
+            {
+                yield return pid;
+            }
+        }
+    }
+
+    private IReadOnlyList<int> CgroupProcesses(string cgroup)
+    {
+        foreach (var procs in cgroups.ProcsFiles(cgroup))
+        {
+            try
+            {
+                return File.ReadAllLines(procs).Select(line => int.Parse(line, CultureInfo.InvariantCulture)).ToList();
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                // Not in this hierarchy (or just removed): the next one, if any.
+            }
+        }
+        return [];
+    }
+
+    private static bool InNamespace(int pid, string pin)
+    {
+        try
+        {
+            return Namespaces.AreSame($"/proc/{pid}/ns/net", pin);
+        }
+        catch (ErrnoException)
+        {
+            return false;
+        }
     }
 
     private static NetworkInterfaceUsage ToCri(NetworkInterfaceCounters counters) => new()

@@ -12,7 +12,7 @@ public sealed partial class SandboxService
     {
         var record = store.Resolve(idOrPrefix)
             ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
-        var response = new PodSandboxStatusResponse { Status = CriStatusOf(record) };
+        var response = new PodSandboxStatusResponse { Status = CriStatusOf(record, DirectoryOf(record.Id)) };
         if (verbose)
         {
             response.Info.Add("info", VerboseInfo(record));
@@ -20,15 +20,15 @@ public sealed partial class SandboxService
         return response;
     }
 
-    /// <summary>The pod's status as the record and its pause process say now (also carried by container events).</summary>
-    public static PodSandboxStatus CriStatusOf(PodSandboxRecord record)
+    /// <summary>The pod's status as the record and what holds its namespaces say now (also carried by container events).</summary>
+    public static PodSandboxStatus CriStatusOf(PodSandboxRecord record, SandboxDirectory directory)
     {
         var config = record.Config;
         var status = new PodSandboxStatus
         {
             Id = record.Id,
             Metadata = config.Metadata,
-            State = StateOf(record),
+            State = StateOf(record, directory),
             CreatedAt = record.CreatedAt,
             Linux = new LinuxPodSandboxStatus
             {
@@ -49,9 +49,11 @@ public sealed partial class SandboxService
         return status;
     }
 
-    /// <summary>READY only while the record says so and the very pause process that Run started still runs.</summary>
-    private static PodSandboxState StateOf(PodSandboxRecord record) =>
-        record.State == PodSandboxLifecycle.Ready && record.Pause.IsAlive ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
+    /// <summary>READY only while the record says so and the very pause process that Run started still runs (or, without pause, the pins stand).</summary>
+    private static PodSandboxState StateOf(PodSandboxRecord record, SandboxDirectory directory) =>
+        record.State == PodSandboxLifecycle.Ready && PodInfra.IsHeld(record, directory) ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
+
+    private bool IsHeld(PodSandboxRecord record) => PodInfra.IsHeld(record, DirectoryOf(record.Id));
 
     private string VerboseInfo(PodSandboxRecord record)
     {
@@ -59,8 +61,10 @@ public sealed partial class SandboxService
         var pins = new NamespacePins(directory.Namespaces);
         var info = new JsonObject
         {
+            // 0 for a pod without pause (as CRI-O's without an infra container).
             ["pid"] = record.Pause.Pid,
             ["pauseStartTime"] = record.Pause.StartTime,
+            ["pause"] = !record.Pauseless,
             ["netnsPath"] = record.Namespaces.HasFlag(NamespaceKinds.Network) ? pins.PathOf(NamespaceKinds.Network) : "",
             ["namespaces"] = new JsonObject(
                 new[] { NamespaceKinds.Network, NamespaceKinds.Ipc, NamespaceKinds.Uts, NamespaceKinds.Pid }

@@ -8,7 +8,7 @@ namespace CriShim.Runtime.Sandbox;
 public sealed partial class SandboxService
 {
     /// <summary>
-    /// Stops the pod's containers, detaches its network and stops pause. Idempotent, and an unknown
+    /// Stops the pod's containers, detaches its network and stops pause (if it has one; the pins stay until Remove). Idempotent, and an unknown
     /// id (already removed) is fine, as the kubelet expects.
     /// </summary>
     public async Task StopAsync(string idOrPrefix, CancellationToken cancel)

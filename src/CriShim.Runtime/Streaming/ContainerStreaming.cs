@@ -72,9 +72,9 @@ public sealed class ContainerStreaming(
     private PodSandboxRecord ReadySandbox(string idOrPrefix)
     {
         var sandbox = sandboxes.Resolve(idOrPrefix) ?? throw new NotFoundException($"pod sandbox '{idOrPrefix}' does not exist");
-        if (sandbox.State != PodSandboxLifecycle.Ready || !sandbox.Pause.IsAlive)
+        if (sandbox.State != PodSandboxLifecycle.Ready || !PodInfra.IsHeld(sandbox, SandboxDirectory.For(daemon.State, sandbox.Id)))
         {
-            throw new FailedPreconditionException($"pod sandbox {sandbox.Id} is not ready (stopped, or its pause process is gone); port-forward needs a ready pod");
+            throw new FailedPreconditionException($"pod sandbox {sandbox.Id} is not ready (stopped, or its pause process or namespace pins are gone); port-forward needs a ready pod");
         }
         return sandbox;
     }
