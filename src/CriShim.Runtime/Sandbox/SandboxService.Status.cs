@@ -20,38 +20,10 @@ public sealed partial class SandboxService
         return response;
     }
 
-    /// <summary>The pod's status as the record and its pause process say now (also carried by container events).</summary>
-    public static PodSandboxStatus CriStatusOf(PodSandboxRecord record)
-    {
-        var config = record.Config;
-        var status = new PodSandboxStatus
-        {
-            Id = record.Id,
-            Metadata = config.Metadata,
-            State = StateOf(record),
-            CreatedAt = record.CreatedAt,
-            Linux = new LinuxPodSandboxStatus
-            {
-                Namespaces = new Protocol.V1.Namespace
-                {
-                    Options = config.Linux?.SecurityContext?.NamespaceOptions ?? new NamespaceOption(),
-                },
-            },
-            Labels = { config.Labels },
-            Annotations = { config.Annotations },
-            RuntimeHandler = record.RuntimeHandler,
-        };
-        if (record.Ips.Count > 0)
-        {
-            status.Network = new PodSandboxNetworkStatus { Ip = record.Ips[0] };
-            status.Network.AdditionalIps.AddRange(record.Ips.Skip(1).Select(ip => new PodIP { Ip = ip }));
-        }
-        return status;
-    }
+    /// <summary>The pod's status as the record and its pause process say now.</summary>
+    public static PodSandboxStatus CriStatusOf(PodSandboxRecord record) => PodSandboxStatuses.Of(record);
 
-    /// <summary>READY only while the record says so and the very pause process that Run started still runs.</summary>
-    private static PodSandboxState StateOf(PodSandboxRecord record) =>
-        record.State == PodSandboxLifecycle.Ready && record.Pause.IsAlive ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
+    private static PodSandboxState StateOf(PodSandboxRecord record) => PodSandboxStatuses.StateOf(record);
 
     private string VerboseInfo(PodSandboxRecord record)
     {

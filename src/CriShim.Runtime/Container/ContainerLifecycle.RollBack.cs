@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// Undoes what a CreateContainer that did not finish may have acquired, as its record names it:
@@ -12,7 +12,7 @@ public sealed partial class ContainerService
     /// </summary>
     private async Task RollBackAsync(string id)
     {
-        if (store.FindAny(id) is not { } container)
+        if (Store.FindAny(id) is not { } container)
         {
             return;
         }
@@ -23,16 +23,16 @@ public sealed partial class ContainerService
             var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, id);
             await Task.Run(() => cgroups.Kill(monitorCgroup));
             cgroups.Remove(monitorCgroup);
-            DeleteDirectory(StateOf(id).Path);
-            DeleteDirectory(store.DirectoryOf(id).Path);
+            DeleteDirectory(containers.StateOf(id).Path);
+            DeleteDirectory(Store.DirectoryOf(id).Path);
         }
         catch (Exception e)
         {
-            store.Update(id, s => s with { Creating = false });
+            Store.Update(id, s => s with { Creating = false });
             log.LogError(e, "rolling back the half-made container {Id} failed; it stays CREATED for RemoveContainer", id);
             return;
         }
-        store.Remove(id);
+        Store.Remove(id);
         log.LogWarning("container {Id} ({Name}) did not finish being created; rolled back", id, container.Record.Name);
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// Force-stops the container if needed, then removes its cgroup, writable layer, state and
@@ -13,12 +13,12 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task RemoveAsync(string idOrPrefix)
     {
-        if (store.Resolve(idOrPrefix) is not { } found)
+        if (Store.Resolve(idOrPrefix) is not { } found)
         {
             return;
         }
-        using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
-        if (store.Find(found.Id) is not { } container)
+        using var held = await containers.LockAsync(found.Id, CancellationToken.None);
+        if (Store.Find(found.Id) is not { } container)
         {
             return;
         }
@@ -31,19 +31,11 @@ public sealed partial class ContainerService
         await Task.Run(() => cgroups.Kill(monitorCgroup));
         cgroups.Remove(monitorCgroup);
         FaultPoint.Reach("remove-container.after-cgroup");
-        DeleteDirectory(StateOf(container.Id).Path);
-        DeleteDirectory(store.DirectoryOf(container.Id).Path);
-        store.Remove(container.Id);
-        _cpuRates.Forget(container.Id);
-        Publish(container.Record, ContainerEventType.ContainerDeletedEvent);
+        DeleteDirectory(containers.StateOf(container.Id).Path);
+        DeleteDirectory(Store.DirectoryOf(container.Id).Path);
+        Store.Remove(container.Id);
+        containers.CpuRates.Forget(container.Id);
+        containers.Publish(container.Record, ContainerEventType.ContainerDeletedEvent);
         log.LogInformation("container {Id} removed", container.Id);
-    }
-
-    private static void DeleteDirectory(string path)
-    {
-        if (Directory.Exists(path))
-        {
-            Directory.Delete(path, recursive: true);
-        }
     }
 }
