@@ -107,6 +107,31 @@ public sealed class ContainerLifecycleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_container_whose_monitor_died_without_a_record_is_exited_Unknown_after_a_restart()
+    {
+        var daemon = await _node.RestartAsync();
+        var id = await daemon.Lifecycle.CreateAsync(Pod, Config("web", ["/bin/sleep", "1000"]));
+        await daemon.Lifecycle.StartAsync(id);
+        var info = JsonNode.Parse(daemon.Inspection.Status(id, verbose: true).Info["info"])!;
+        // The node's processes die at once (a reboot, an OOM kill of the monitor): nobody writes exit.json.
+        foreach (var pid in new[] { info["monitorPid"]!.GetValue<int>(), info["pid"]!.GetValue<int>() })
+        {
+            var process = ProcessIdentity.Find(pid)!.Value;
+            Processes.Signal(process, Signals.SIGKILL);
+            Assert.True(Processes.WaitForExit(process, TimeSpan.FromSeconds(10)));
+        }
+
+        daemon = await _node.RestartAsync();
+
+        var status = daemon.Inspection.Status(id, verbose: false).Status;
+        Assert.Equal(ContainerState.ContainerExited, status.State);
+        Assert.Equal(ContainerStateObservation.UnknownExitCode, status.ExitCode);
+        Assert.Equal("Unknown", status.Reason);
+        await daemon.Lifecycle.RemoveAsync(id);
+        Assert.Empty(_node.TracesOf(id));
+    }
+
+    [Fact]
     public async Task A_start_the_runtime_refuses_leaves_the_container_exited_with_StartError()
     {
         var daemon = await _node.RestartAsync();
