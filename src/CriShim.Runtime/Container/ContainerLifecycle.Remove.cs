@@ -24,15 +24,9 @@ public sealed partial class ContainerLifecycle
         }
         await StopLockedAsync(container, TimeSpan.Zero);
         // Also for CREATED and half-started containers: nothing may be left in the cgroup.
-        await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
-        cgroups.Remove(container.Record.CgroupPath);
-        // The monitor ends right after the container; one still finishing its log has nothing left to report to.
-        var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, container.Id);
-        await Task.Run(() => cgroups.Kill(monitorCgroup));
-        cgroups.Remove(monitorCgroup);
+        await RemoveCgroupsAsync(container.Record);
         FaultPoint.Reach("remove-container.after-cgroup");
-        DeleteDirectory(containers.StateOf(container.Id).Path);
-        DeleteDirectory(Store.DirectoryOf(container.Id).Path);
+        DeleteDirectories(container.Id);
         Store.Remove(container.Id);
         containers.CpuRates.Forget(container.Id);
         containers.Publish(container.Record, ContainerEventType.ContainerDeletedEvent);

@@ -18,13 +18,8 @@ public sealed partial class ContainerLifecycle
         }
         try
         {
-            await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
-            cgroups.Remove(container.Record.CgroupPath);
-            var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, id);
-            await Task.Run(() => cgroups.Kill(monitorCgroup));
-            cgroups.Remove(monitorCgroup);
-            DeleteDirectory(containers.StateOf(id).Path);
-            DeleteDirectory(Store.DirectoryOf(id).Path);
+            await RemoveCgroupsAsync(container.Record);
+            DeleteDirectories(id);
         }
         catch (Exception e)
         {

@@ -43,8 +43,7 @@ public sealed partial class ContainerLifecycle
         foreach (var id in orphans)
         {
             log.LogWarning("sweeping the writable layer and state of container {Id}, which no record names", id);
-            DeleteDirectory(containers.StateOf(id).Path);
-            DeleteDirectory(Store.DirectoryOf(id).Path);
+            DeleteDirectories(id);
         }
     }
 

@@ -40,11 +40,28 @@ public sealed partial class ContainerLifecycle(
         }
     }
 
-    private static void DeleteDirectory(string path)
+    /// <summary>
+    /// Empties and removes the container's cgroup, then its monitor's: the monitor ends right after the container,
+    /// and one still finishing its log has nothing left to report to.
+    /// </summary>
+    private async Task RemoveCgroupsAsync(ContainerRecord record)
     {
-        if (Directory.Exists(path))
+        foreach (var cgroup in new[] { record.CgroupPath, MonitorCgroup.Of(record.CgroupPath, record.Id) })
         {
-            Directory.Delete(path, recursive: true);
+            await Task.Run(() => cgroups.Kill(cgroup));
+            cgroups.Remove(cgroup);
+        }
+    }
+
+    /// <summary>The container's state directory and its writable layer (with the spec); missing ones are fine.</summary>
+    private void DeleteDirectories(string id)
+    {
+        foreach (var path in new[] { containers.StateOf(id).Path, Store.DirectoryOf(id).Path })
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
         }
     }
 }
