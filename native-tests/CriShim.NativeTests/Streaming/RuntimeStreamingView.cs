@@ -1,10 +1,8 @@
 using CriShim.NativeTests.Infrastructure;
-using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Events;
-using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Streaming;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,12 +20,11 @@ internal static class RuntimeStreamingView
     {
         var config = new DaemonConfig { Root = daemon.Root, State = daemon.State };
         var sandboxes = new PodSandboxStore(config, NullLogger<PodSandboxStore>.Instance);
-        var images = new ImageStore(config.Root, new LayerStore(config.Root, UnpackLimits.Default, NullLogger.Instance), NullLogger.Instance);
         var binary = new RuntimeHelperBinary(Repository.Binary(RuntimeHelperBinary.FileName));
         var helper = new ContainerRuntimeHelper(new RuntimeHandlers(config, binary));
-        var containers = new ContainerService(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance),
-            sandboxes, images, CgroupHierarchy.Detect(), helper, new ContainerEventBroadcaster(NullLogger<ContainerEventBroadcaster>.Instance),
-            NullLogger<ContainerService>.Instance);
+        var tracker = new ContainerTracker(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance), sandboxes,
+            new ContainerEventBroadcaster(NullLogger<ContainerEventBroadcaster>.Instance), NullLogger<ContainerTracker>.Instance);
+        var containers = new ContainerExec(tracker, helper);
         return new ContainerStreaming(config, containers, sandboxes, helper, binary);
     }
 }

@@ -6,7 +6,7 @@ using CriShim.Runtime.Streaming;
 
 namespace CriShim.Api.Composition;
 
-/// <summary>Containers: their store under <c>{root}/containers</c>, the service (also the pods' <see cref="IPodContainers"/>) and start-up recovery.</summary>
+/// <summary>Containers: their store under <c>{root}/containers</c>, the lifecycle, inspection and exec services over the runtime helper (and the pods' <see cref="IPodContainers"/>) and start-up recovery.</summary>
 public static class ContainerComposition
 {
     /// <summary>Needs the sandbox and image registrations (stores, cgroups, the runtime helper binary).</summary>
@@ -16,16 +16,24 @@ public static class ContainerComposition
             Path.Combine(p.GetRequiredService<DaemonConfig>().Root, "containers"),
             p.GetRequiredService<ILogger<ContainerStore>>()));
         services.AddSingleton<ILayerUsers>(p => p.GetRequiredService<ContainerStore>());
-        services.AddSingleton<ContainerRuntimeHelper>();
-        services.AddSingleton<ContainerService>();
-        services.AddSingleton<IPodContainers>(p => p.GetRequiredService<ContainerService>());
+        services.AddSingleton<IContainerRuntime, ContainerRuntimeHelper>();
+        services.AddSingleton<IPodSandboxes>(p => p.GetRequiredService<PodSandboxStore>());
+        services.AddSingleton<IImageResolver>(p => p.GetRequiredService<ImageStore>());
+        services.AddSingleton<ContainerTracker>();
+        services.AddSingleton<ContainerPlanner>();
+        services.AddSingleton<ContainerLifecycle>();
+        services.AddSingleton<IContainerLifecycle>(p => p.GetRequiredService<ContainerLifecycle>());
+        services.AddSingleton<ContainerInspection>();
+        services.AddSingleton<IContainerInspection>(p => p.GetRequiredService<ContainerInspection>());
+        services.AddSingleton<IContainerExec, ContainerExec>();
+        services.AddSingleton<IPodContainers, PodContainers>();
         services.AddSingleton<IContainerStreaming, ContainerStreaming>();
         services.AddHostedService<ContainerRecovery>();
         return services;
     }
 
     /// <summary>Settles every container's state from what its monitor recorded while the daemon was away.</summary>
-    private sealed class ContainerRecovery(ContainerService containers) : IHostedService
+    private sealed class ContainerRecovery(ContainerLifecycle containers) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => containers.RecoverAllAsync();
 

@@ -6,7 +6,7 @@ using Grpc.Core;
 namespace CriShim.Api.Services;
 
 /// <summary>CRI <c>ImageService</c>. RPCs not overridden here answer UNIMPLEMENTED with their name.</summary>
-internal sealed class CriImageService(ImageCatalog images, ContainerService containers) : ImageService.ImageServiceBase
+internal sealed class CriImageService(ImageCatalog images, IContainerInspection containers) : ImageService.ImageServiceBase
 {
     public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
         Task.FromResult(images.ListImages(request.Filter));

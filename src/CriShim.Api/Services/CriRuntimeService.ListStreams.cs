@@ -10,10 +10,10 @@ internal sealed partial class CriRuntimeService
         ListBatches.SendAsync(sandboxes.List(request.Filter), batch => new StreamPodSandboxesResponse { PodSandboxes = { batch } }, responseStream, context.CancellationToken);
 
     public override Task StreamContainers(StreamContainersRequest request, IServerStreamWriter<StreamContainersResponse> responseStream, ServerCallContext context) =>
-        ListBatches.SendAsync(containers.List(request.Filter).Containers, batch => new StreamContainersResponse { Containers = { batch } }, responseStream, context.CancellationToken);
+        ListBatches.SendAsync(inspection.List(request.Filter).Containers, batch => new StreamContainersResponse { Containers = { batch } }, responseStream, context.CancellationToken);
 
     public override Task StreamContainerStats(StreamContainerStatsRequest request, IServerStreamWriter<StreamContainerStatsResponse> responseStream, ServerCallContext context) =>
-        ListBatches.SendAsync(containers.ListStats(request.Filter).Stats, batch => new StreamContainerStatsResponse { ContainerStats = { batch } }, responseStream, context.CancellationToken);
+        ListBatches.SendAsync(inspection.ListStats(request.Filter).Stats, batch => new StreamContainerStatsResponse { ContainerStats = { batch } }, responseStream, context.CancellationToken);
 
     public override Task StreamPodSandboxStats(StreamPodSandboxStatsRequest request, IServerStreamWriter<StreamPodSandboxStatsResponse> responseStream, ServerCallContext context) =>
         ListBatches.SendAsync(sandboxes.ListStats(request.Filter).Stats, batch => new StreamPodSandboxStatsResponse { PodSandboxStats = { batch } }, responseStream, context.CancellationToken);

@@ -14,8 +14,8 @@ namespace CriShim.Api.Services;
 /// CRI <c>RuntimeService</c>. Each RPC validates, calls one domain method and returns its reply;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
-internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, ContainerService containers,
-    ContainerEventBroadcaster events, StreamingRequests streaming) : RuntimeService.RuntimeServiceBase
+internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, IContainerLifecycle containers,
+    IContainerInspection inspection, IContainerExec execs, ContainerEventBroadcaster events, StreamingRequests streaming) : RuntimeService.RuntimeServiceBase
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
         new() { ContainerId = await containers.CreateAsync(request.PodSandboxId, request.Config) };
@@ -39,16 +39,16 @@ internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, Sa
     }
 
     public override Task<ContainerStatusResponse> ContainerStatus(ContainerStatusRequest request, ServerCallContext context) =>
-        Task.FromResult(containers.Status(request.ContainerId, request.Verbose));
+        Task.FromResult(inspection.Status(request.ContainerId, request.Verbose));
 
     public override Task<ListContainersResponse> ListContainers(ListContainersRequest request, ServerCallContext context) =>
-        Task.FromResult(containers.List(request.Filter));
+        Task.FromResult(inspection.List(request.Filter));
 
     public override Task<ContainerStatsResponse> ContainerStats(ContainerStatsRequest request, ServerCallContext context) =>
-        Task.FromResult(containers.Stats(request.ContainerId));
+        Task.FromResult(inspection.Stats(request.ContainerId));
 
     public override Task<ListContainerStatsResponse> ListContainerStats(ListContainerStatsRequest request, ServerCallContext context) =>
-        Task.FromResult(containers.ListStats(request.Filter));
+        Task.FromResult(inspection.ListStats(request.Filter));
 
     public override async Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context)
     {
@@ -64,12 +64,12 @@ internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, Sa
 
     public override async Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context)
     {
-        await containers.ReopenLogAsync(request.ContainerId);
+        await execs.ReopenLogAsync(request.ContainerId);
         return new ReopenContainerLogResponse();
     }
 
     public override async Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context) =>
-        await containers.ExecSyncAsync(request.ContainerId, request.Cmd, request.Timeout, context.CancellationToken);
+        await execs.ExecSyncAsync(request.ContainerId, request.Cmd, request.Timeout, context.CancellationToken);
 
     public override Task<ExecResponse> Exec(ExecRequest request, ServerCallContext context) =>
         Task.FromResult(streaming.Exec(request));

@@ -18,8 +18,9 @@ public static class ContainerMountResolver
 {
     /// <param name="podUserNamespace">The mappings of the pod's user namespace, the only ones a mount may ask for; null: the pod has none.</param>
     /// <param name="imageLayers">The layer directories (topmost first) of an image volume's image, by its reference; null: none allowed.</param>
+    /// <param name="createMissing">False to plan without touching the host: a missing host directory keeps its requested path.</param>
     public static IReadOnlyList<ContainerMount> ResolveMounts(IEnumerable<CriMount> mounts, UserNamespaceMappings? podUserNamespace = null,
-        Func<string, IReadOnlyList<string>>? imageLayers = null, string hostRoot = "/")
+        Func<string, IReadOnlyList<string>>? imageLayers = null, string hostRoot = "/", bool createMissing = true)
     {
         // Every mount is checked before any host directory is created, so a refused one leaves nothing behind.
         var requested = mounts.ToList();
@@ -27,7 +28,9 @@ public static class ContainerMountResolver
         return requested.Select(mount => IsImageVolume(mount) ? ImageVolume(mount, imageLayers) : new ContainerMount
         {
             ContainerPath = mount.ContainerPath,
-            HostPath = ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.CreateDirectories)!,
+            HostPath = createMissing
+                ? ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.CreateDirectories)!
+                : ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.Null) ?? mount.HostPath,
             Readonly = mount.Readonly,
             RecursiveReadOnly = mount.RecursiveReadOnly,
             Propagation = mount.Propagation switch
@@ -39,6 +42,15 @@ public static class ContainerMountResolver
             IdMapped = mount.UidMappings.Count + mount.GidMappings.Count > 0,
         }).ToList();
     }
+
+    /// <summary>
+    /// The second half of <see cref="ResolveMounts"/> with <c>createMissing: false</c>, once the whole request is known to be
+    /// valid: missing host directories are created (as containerd does; they are the kubelet's and stay) and every host path resolved again.
+    /// </summary>
+    public static IReadOnlyList<ContainerMount> CreateMissingHostDirectories(IReadOnlyList<ContainerMount> planned, string hostRoot = "/") =>
+        planned.Select(mount => mount.ImageLayers.Count > 0
+            ? mount
+            : mount with { HostPath = ResolveOnHost(hostRoot, mount.HostPath, InRootPath.Missing.CreateDirectories)! }).ToList();
 
     public static bool IsImageVolume(CriMount mount) => mount.Image is { Image.Length: > 0 };
 

@@ -14,7 +14,7 @@ namespace CriShim.Runtime.Container;
 /// stdout; and <c>exec-stream</c>, an interactive exec relayed over a socket. Each runs the helper of the
 /// pod's runtime handler.
 /// </summary>
-public sealed class ContainerRuntimeHelper(RuntimeHandlers handlers)
+public sealed class ContainerRuntimeHelper(RuntimeHandlers handlers) : IContainerRuntime
 {
     public RuntimeHandlers Handlers => handlers;
 

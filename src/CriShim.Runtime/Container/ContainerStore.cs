@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Store;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-/// <summary>A container as callers see it: its fixed record and its current status.</summary>
-public sealed record StoredContainer(ContainerRecord Record, ContainerRunStatus Status)
+/// <summary>A container as callers see it: its fixed record (and its parsed form) and its current status.</summary>
+public sealed record StoredContainer(ContainerRecord Record, ContainerRunStatus Status, ContainerDetails Details)
 {
     public string Id => Record.Id;
 }
@@ -23,6 +24,7 @@ public sealed class ContainerStore : ILayerUsers
     private readonly PersistentMap<ContainerRecord> _records;
     private readonly PersistentMap<ContainerRunStatus> _statuses;
     private readonly NameRegistry _names = new();
+    private readonly ConcurrentDictionary<string, ContainerDetails> _details = new(StringComparer.Ordinal);
 
     public ContainerStore(string directory, ILogger log)
     {
@@ -32,6 +34,7 @@ public sealed class ContainerStore : ILayerUsers
         foreach (var record in _records.All)
         {
             _names.TryReserve(NameKey(record.SandboxId, record.Name, record.Attempt), record.Id);
+            _details[record.Id] = ContainerDetails.Load(record);
             if (_statuses.Find(record.Id) is null)
             {
                 _statuses.Put(new ContainerRunStatus { Id = record.Id });
@@ -61,13 +64,17 @@ public sealed class ContainerStore : ILayerUsers
 
     /// <summary>Any container, also one being created.</summary>
     public StoredContainer? FindAny(string id) =>
-        _records.Find(id) is { } record ? new StoredContainer(record, _statuses.Find(id) ?? new ContainerRunStatus { Id = id }) : null;
+        _records.Find(id) is { } record ? With(record) : null;
 
     /// <summary>Whether any record, also one being created, has this id.</summary>
     public bool Knows(string id) => _records.Find(id) is not null;
 
-    private IEnumerable<StoredContainer> Records =>
-        _records.All.Select(r => new StoredContainer(r, _statuses.Find(r.Id) ?? new ContainerRunStatus { Id = r.Id }));
+    private IEnumerable<StoredContainer> Records => _records.All.Select(With);
+
+    private StoredContainer With(ContainerRecord record) => new(
+        record,
+        _statuses.Find(record.Id) ?? new ContainerRunStatus { Id = record.Id },
+        _details.GetOrAdd(record.Id, static (_, r) => ContainerDetails.Load(r), record));
 
     /// <summary>The container with this id or unique id prefix; NotFound otherwise.</summary>
     public StoredContainer Get(string idOrPrefix) =>
@@ -106,9 +113,10 @@ public sealed class ContainerStore : ILayerUsers
     public void ReleaseName(string sandboxId, string name, uint attempt, string id) =>
         _names.Release(NameKey(sandboxId, name, attempt), id);
 
-    /// <summary>Persists a new container: status first, so a stored record always has one.</summary>
-    public void Add(ContainerRecord record, ContainerRunStatus status)
+    /// <summary>Persists a new container: status first, so a stored record always has one. <paramref name="details"/> is the record already parsed.</summary>
+    public void Add(ContainerRecord record, ContainerRunStatus status, ContainerDetails details)
     {
+        _details[record.Id] = details;
         _statuses.Put(status);
         if (!_records.TryAdd(record))
         {
@@ -129,6 +137,7 @@ public sealed class ContainerStore : ILayerUsers
             ReleaseName(record.SandboxId, record.Name, record.Attempt, id);
         }
         _statuses.Remove(id);
+        _details.TryRemove(id, out _);
     }
 
     private static string NameKey(string sandboxId, string name, uint attempt) => $"{sandboxId}/{name}/{attempt}";

@@ -13,7 +13,7 @@ namespace CriShim.Runtime.Events;
 /// leaves no file: a monitor killed with SIGKILL, a lost inotify event, a pause process that died. Started with
 /// the daemon, it covers the containers and pods of earlier daemon runs too.
 /// </summary>
-public sealed class ExitWatcher(DaemonConfig config, ContainerService containers, SandboxService sandboxes, ILogger<ExitWatcher> log) : IDisposable
+public sealed class ExitWatcher(DaemonConfig config, ContainerTracker containers, SandboxService sandboxes, ILogger<ExitWatcher> log) : IDisposable
 {
     public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
 

@@ -8,7 +8,7 @@ namespace CriShim.Runtime.Image;
 /// <c>{root}/images/</c>) and how references resolve to them: by ID (full, or an unambiguous
 /// prefix), by tag or by digest reference.
 /// </summary>
-public sealed class ImageStore
+public sealed class ImageStore : IImageResolver
 {
     private const int SchemaVersion = 1;
     private readonly PersistentMap<ImageRecord> _images;

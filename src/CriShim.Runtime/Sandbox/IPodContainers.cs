@@ -5,7 +5,7 @@ namespace CriShim.Runtime.Sandbox;
 /// <summary>
 /// The containers of a pod, as the sandbox lifecycle needs them: Stop kills them at once before the network
 /// and pause go (the kubelet has already given each its grace period, and containerd does the same);
-/// Remove removes them; stats and events report them. Implemented by the container service.
+/// Remove removes them; stats and events report them. Implemented by <c>Container.PodContainers</c>.
 /// </summary>
 public interface IPodContainers
 {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace CriShim.Runtime.Sandbox;
 
 /// <summary>Sandbox records under <c>{root}/sandboxes</c>, with the registry of their names rebuilt on load.</summary>
-public sealed class PodSandboxStore
+public sealed class PodSandboxStore : IPodSandboxes
 {
     private readonly PersistentMap<PodSandboxRecord> _map;
 

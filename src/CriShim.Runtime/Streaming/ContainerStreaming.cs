@@ -13,12 +13,12 @@ namespace CriShim.Runtime.Streaming;
 /// </summary>
 public sealed class ContainerStreaming(
     DaemonConfig daemon,
-    ContainerService containers,
+    IContainerExec containers,
     PodSandboxStore sandboxes,
-    ContainerRuntimeHelper helper,
+    IContainerRuntime runtime,
     RuntimeHelperBinary binary) : IContainerStreaming
 {
-    private readonly InteractiveExec _exec = new(containers, helper);
+    private readonly InteractiveExec _exec = new(containers, runtime);
     private readonly PodPortDialer _ports = new(binary);
 
     public string CheckExec(ExecRequest request)

@@ -11,7 +11,7 @@ namespace CriShim.Runtime.Streaming;
 /// output lost), relays the client's streams, and returns the exit code. When the client goes, closing
 /// the socket makes the helper kill the command's process group.
 /// </summary>
-public sealed class InteractiveExec(ContainerService containers, ContainerRuntimeHelper helper)
+public sealed class InteractiveExec(IContainerExec containers, IContainerRuntime runtime)
 {
     private static readonly TimeSpan HelperExitTimeout = TimeSpan.FromSeconds(10);
 
@@ -20,7 +20,7 @@ public sealed class InteractiveExec(ContainerService containers, ContainerRuntim
         var (specFile, socket, runtimeHandler) = await containers.PrepareStreamingExecAsync(containerId, command, tty, stdin: streams.Stdin is not null, cancel);
         try
         {
-            using var process = await helper.StartExecStreamAsync(runtimeHandler, specFile, socket, cancel);
+            using var process = await runtime.StartExecStreamAsync(runtimeHandler, specFile, socket, cancel);
             var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
             try
             {

@@ -12,7 +12,8 @@ public sealed class ContainerFiltersTests
             ConfigJson = "{}", CgroupPath = "/p/c", StopSignal = 15, SpecFile = "/s",
             Labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "front" },
         },
-        new ContainerRunStatus { Id = "abc123", State = ContainerState.ContainerRunning });
+        new ContainerRunStatus { Id = "abc123", State = ContainerState.ContainerRunning },
+        new ContainerDetails(new ContainerConfig(), spec: null));
 
     public static TheoryData<ContainerFilter?, bool> Cases => new()
     {

@@ -11,6 +11,8 @@ public sealed class ContainerStoreTests : IDisposable
 
     private ContainerStore Open() => new(_dir.Path, NullLogger.Instance);
 
+    private static readonly ContainerDetails Details = new(new ContainerConfig(), spec: null);
+
     private static ContainerRecord Record(string id, string sandbox = "sb1", string name = "web", uint attempt = 0) => new()
     {
         Id = id,
@@ -46,7 +48,7 @@ public sealed class ContainerStoreTests : IDisposable
     {
         var store = Open();
         store.ReserveName("sb1", "web", 0, "c1");
-        store.Add(Record("c1"), new ContainerRunStatus { Id = "c1" });
+        store.Add(Record("c1"), new ContainerRunStatus { Id = "c1" }, Details);
         store.Update("c1", s => s with { State = ContainerState.ContainerRunning, Pid = 42 });
 
         var reopened = Open();
@@ -61,8 +63,8 @@ public sealed class ContainerStoreTests : IDisposable
     public void Ids_resolve_by_unique_prefix_and_ambiguity_is_reported()
     {
         var store = Open();
-        store.Add(Record("abc123", name: "a"), new ContainerRunStatus { Id = "abc123" });
-        store.Add(Record("abd456", name: "b"), new ContainerRunStatus { Id = "abd456" });
+        store.Add(Record("abc123", name: "a"), new ContainerRunStatus { Id = "abc123" }, Details);
+        store.Add(Record("abd456", name: "b"), new ContainerRunStatus { Id = "abd456" }, Details);
 
         Assert.Equal("abc123", store.Get("abc").Id);
         Assert.Throws<InvalidArgumentException>(() => store.Get("ab"));
@@ -75,7 +77,7 @@ public sealed class ContainerStoreTests : IDisposable
     {
         var store = Open();
         store.ReserveName("sb1", "web", 0, "c1");
-        store.Add(Record("c1"), new ContainerRunStatus { Id = "c1" });
+        store.Add(Record("c1"), new ContainerRunStatus { Id = "c1" }, Details);
 
         store.Remove("c1");
         store.Remove("c1");

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// Starts a CREATED container through the runtime helper, which leaves a monitor as the
@@ -17,15 +17,15 @@ public sealed partial class ContainerService
     public async Task StartAsync(string idOrPrefix)
     {
         var steps = new StepTimings(log, "StartContainer");
-        var found = store.Get(idOrPrefix);
-        using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
-        var container = Refresh(store.Get(found.Id));
+        var found = Store.Get(idOrPrefix);
+        using var held = await containers.LockAsync(found.Id, CancellationToken.None);
+        var container = containers.Refresh(Store.Get(found.Id));
         if (!container.Status.State.CanStart())
         {
             throw new FailedPreconditionException(
-                $"container {container.Id} is {StateName(container.Status.State)}; only a created container can be started (create a new one to run it again)");
+                $"container {container.Id} is {container.Status.State.Describe()}; only a created container can be started (create a new one to run it again)");
         }
-        if (sandboxes.Find(container.Record.SandboxId) is not { State: PodSandboxLifecycle.Ready } sandbox)
+        if (containers.Pods.Find(container.Record.SandboxId) is not { State: PodSandboxLifecycle.Ready } sandbox)
         {
             throw new FailedPreconditionException($"pod sandbox {container.Record.SandboxId} of container {container.Id} is not ready");
         }
@@ -33,7 +33,7 @@ public sealed partial class ContainerService
         {
             Directory.CreateDirectory(Path.GetDirectoryName(container.Record.LogPath)!);
         }
-        var state = StateOf(container.Id);
+        var state = containers.StateOf(container.Id);
         Directory.CreateDirectory(state.Path);
         FaultPoint.Reach("start-container.start");
         steps.Step("check and directories");
@@ -41,26 +41,19 @@ public sealed partial class ContainerService
         ContainerStartResult result;
         try
         {
-            result = await helper.StartAsync(sandbox.RuntimeHandler, container.Record.SpecFile);
+            result = await runtime.StartAsync(sandbox.RuntimeHandler, container.Record.SpecFile);
         }
         catch (Exception e) when (e is IOException or TimeoutException)
         {
             // Whether anything runs is unknown: Stop and Remove kill the cgroup either way.
-            store.Update(container.Id, s => s with { State = ContainerState.ContainerUnknown, Message = e.Message });
+            Store.Update(container.Id, s => s with { State = ContainerState.ContainerUnknown, Message = e.Message });
             throw;
         }
         FaultPoint.Reach("start-container.after-helper");
         steps.Step("container-start, monitor and init");
         if (result.Error is { } error)
         {
-            UpdateState(container, s => s with
-            {
-                State = ContainerState.ContainerExited,
-                ExitCode = StartErrorExitCode,
-                FinishedAt = CriTimestamp.Now(),
-                Reason = "StartError",
-                Message = error,
-            });
+            containers.UpdateState(container, s => ContainerStateObservation.StartFailed(s, error));
             throw result.Failure switch
             {
                 StartFailure.InvalidSpec => new InvalidArgumentException($"container {container.Id} cannot start: {error}"),
@@ -70,8 +63,8 @@ public sealed partial class ContainerService
             };
         }
         // A status read during the start may have seen started.json (and even exit.json) first: never step back.
-        var running = UpdateState(container, s => s.State.CanStart()
-            ? Running(s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj)
+        var running = containers.UpdateState(container, s => s.State.CanStart()
+            ? ContainerStateObservation.Running(s, result.Pid, result.StartTime, result.MonitorPid, result.MonitorStartTime, result.StartedAt, result.OomScoreAdj)
             : s);
         steps.Step("record running");
         steps.Log(container.Id);
@@ -98,12 +91,4 @@ public sealed partial class ContainerService
                 requested, container.Id, actual);
         }
     }
-
-    private static string StateName(ContainerState state) => state switch
-    {
-        ContainerState.ContainerCreated => "created",
-        ContainerState.ContainerRunning => "running",
-        ContainerState.ContainerExited => "exited",
-        _ => "in an unknown state",
-    };
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>How long the monitor gets to drain the output and record the exit after the cgroup is empty.</summary>
     private static readonly TimeSpan MonitorDrainTimeout = TimeSpan.FromSeconds(10);
@@ -16,9 +16,9 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task StopAsync(string idOrPrefix, long timeoutSeconds)
     {
-        var found = store.Get(idOrPrefix);
-        using var held = await _locks.LockAsync(found.Id, CancellationToken.None);
-        if (store.Find(found.Id) is { } container)
+        var found = Store.Get(idOrPrefix);
+        using var held = await containers.LockAsync(found.Id, CancellationToken.None);
+        if (Store.Find(found.Id) is { } container)
         {
             await StopLockedAsync(container, TimeSpan.FromSeconds(Math.Clamp(timeoutSeconds, 0, int.MaxValue)));
         }
@@ -26,12 +26,12 @@ public sealed partial class ContainerService
 
     private async Task StopLockedAsync(StoredContainer container, TimeSpan grace)
     {
-        container = Refresh(container);
+        container = containers.Refresh(container);
         if (!container.Status.State.MayHaveProcesses())
         {
             return;
         }
-        store.Update(container.Id, s => s with { StopRequested = true });
+        Store.Update(container.Id, s => s with { StopRequested = true });
         FaultPoint.Reach("stop-container.after-intent");
         var status = container.Status;
         var process = new ProcessIdentity(status.Pid, status.PidStartTime);
@@ -48,7 +48,7 @@ public sealed partial class ContainerService
             var monitor = new ProcessIdentity(status.MonitorPid, status.MonitorStartTime);
             await Task.Run(() => Processes.WaitForExit(monitor, MonitorDrainTimeout));
         }
-        var stopped = Refresh(store.Get(container.Id));
+        var stopped = containers.Refresh(Store.Get(container.Id));
         log.LogInformation("container {Id} stopped: {State}, exit code {Code}", container.Id, stopped.Status.State, stopped.Status.ExitCode);
     }
 }

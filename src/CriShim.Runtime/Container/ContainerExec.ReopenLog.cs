@@ -4,7 +4,7 @@ using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerExec
 {
     private static readonly TimeSpan ReopenTimeout = TimeSpan.FromSeconds(5);
 
@@ -14,7 +14,7 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task ReopenLogAsync(string idOrPrefix)
     {
-        var container = Refresh(store.Get(idOrPrefix));
+        var container = containers.Refresh(containers.Store.Get(idOrPrefix));
         var status = container.Status;
         if (!status.State.CanExec() || container.Record.LogPath.Length == 0)
         {

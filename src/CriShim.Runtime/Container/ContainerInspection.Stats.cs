@@ -5,31 +5,28 @@ using CriShim.Runtime.Image;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerInspection
 {
-    /// <summary>The last CPU sample of each container, from which the next one derives a rate (as containerd does).</summary>
-    private readonly CpuRateTracker _cpuRates = new();
-
     /// <summary>CPU, memory, swap, IO pressure and writable-layer usage of one container (id or unique prefix).</summary>
     public ContainerStatsResponse Stats(string idOrPrefix) =>
-        new() { Stats = StatsOf(Refresh(store.Get(idOrPrefix))) };
+        new() { Stats = StatsOf(containers.Refresh(Store.Get(idOrPrefix))) };
 
     /// <summary>Stats of the containers <see cref="ContainerFilters"/> selects (the same filtering as ListContainers).</summary>
     public ListContainerStatsResponse ListStats(ContainerStatsFilter? filter)
     {
         var listFilter = filter is null ? null : new ContainerFilter { Id = filter.Id, PodSandboxId = filter.PodSandboxId, LabelSelector = { filter.LabelSelector } };
         var response = new ListContainerStatsResponse();
-        response.Stats.AddRange(Candidates(listFilter).Select(Refresh).Where(c => ContainerFilters.Matches(listFilter, c)).OrderBy(c => c.Record.CreatedAt).Select(StatsOf));
+        response.Stats.AddRange(Candidates(listFilter).Select(containers.Refresh).Where(c => ContainerFilters.Matches(listFilter, c)).OrderBy(c => c.Record.CreatedAt).Select(StatsOf));
         return response;
     }
 
     /// <summary>PodSandboxStats: the stats of every container of the pod, in creation order.</summary>
     public IReadOnlyList<ContainerStats> StatsOf(string sandboxId) =>
-        store.All.Where(c => c.Record.SandboxId == sandboxId).Select(Refresh).OrderBy(c => c.Record.CreatedAt).Select(StatsOf).ToList();
+        Store.All.Where(c => c.Record.SandboxId == sandboxId).Select(containers.Refresh).OrderBy(c => c.Record.CreatedAt).Select(StatsOf).ToList();
 
     /// <summary>The cgroups of the pod's containers, for pod totals when the pod shares its cgroup parent with other pods.</summary>
     public IReadOnlyList<string> CgroupsOf(string sandboxId) =>
-        store.All.Where(c => c.Record.SandboxId == sandboxId).Select(c => c.Record.CgroupPath).ToList();
+        Store.All.Where(c => c.Record.SandboxId == sandboxId).Select(c => c.Record.CgroupPath).ToList();
 
     private ContainerStats StatsOf(StoredContainer container)
     {
@@ -39,7 +36,7 @@ public sealed partial class ContainerService
         var usage = container.Status.State == ContainerState.ContainerRunning
             ? cgroups.ReadStats(record.CgroupPath) ?? CgroupStats.Empty
             : CgroupStats.Empty;
-        var layer = DiskUsage.Of(store.DirectoryOf(record.Id).Upper);
+        var layer = DiskUsage.Of(Store.DirectoryOf(record.Id).Upper);
 
         var attributes = new ContainerAttributes
         {
@@ -49,7 +46,7 @@ public sealed partial class ContainerService
         attributes.Labels.Add(record.Labels.ToDictionary());
         attributes.Annotations.Add(record.Annotations.ToDictionary());
 
-        var cpu = CriUsage.Cpu(usage, timestamp, _cpuRates.Rate(record.Id, timestamp, usage.CpuUsageNanoseconds));
+        var cpu = CriUsage.Cpu(usage, timestamp, containers.CpuRates.Rate(record.Id, timestamp, usage.CpuUsageNanoseconds));
         var memory = CriUsage.Memory(usage, timestamp);
         var swap = new SwapUsage { Timestamp = timestamp, SwapUsageBytes = new UInt64Value { Value = usage.SwapUsageBytes ?? 0 } };
         if (usage.SwapAvailableBytes is { } swapAvailable)
@@ -65,7 +62,7 @@ public sealed partial class ContainerService
             WritableLayer = new FilesystemUsage
             {
                 Timestamp = timestamp,
-                FsId = new FilesystemIdentifier { Mountpoint = store.Directory },
+                FsId = new FilesystemIdentifier { Mountpoint = Store.Directory },
                 UsedBytes = new UInt64Value { Value = (ulong)layer.Bytes },
                 InodesUsed = new UInt64Value { Value = (ulong)layer.Inodes },
             },

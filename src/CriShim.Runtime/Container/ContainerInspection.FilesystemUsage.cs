@@ -4,7 +4,7 @@ using CriShim.Runtime.Image;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerInspection
 {
     /// <summary>
     /// <c>ImageFsInfo.container_filesystems</c>: the bytes and inodes of every container's writable layer (overlay upper
@@ -12,13 +12,13 @@ public sealed partial class ContainerService
     /// </summary>
     public FilesystemUsage WritableLayersUsage()
     {
-        var usage = store.All
-            .Select(c => store.DirectoryOf(c.Record.Id))
+        var usage = Store.All
+            .Select(c => Store.DirectoryOf(c.Record.Id))
             .Aggregate(default(DiskUsage), (sum, directory) => sum + DiskUsage.Of(directory.Upper) + DiskUsage.Of(directory.Work));
         return new FilesystemUsage
         {
             Timestamp = CriTimestamp.Now(),
-            FsId = new FilesystemIdentifier { Mountpoint = store.Directory },
+            FsId = new FilesystemIdentifier { Mountpoint = Store.Directory },
             UsedBytes = new UInt64Value { Value = (ulong)usage.Bytes },
             InodesUsed = new UInt64Value { Value = (ulong)usage.Inodes },
         };

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// StopPodSandbox: the kubelet has given each container its grace already, so what is still
@@ -10,10 +10,10 @@ public sealed partial class ContainerService
     /// </summary>
     public async Task StopAllAsync(string sandboxId, CancellationToken cancel)
     {
-        foreach (var container in store.All.Where(c => c.Record.SandboxId == sandboxId))
+        foreach (var container in Store.All.Where(c => c.Record.SandboxId == sandboxId))
         {
-            using var held = await _locks.LockAsync(container.Id, cancel);
-            if (store.Find(container.Id) is { } current)
+            using var held = await containers.LockAsync(container.Id, cancel);
+            if (Store.Find(container.Id) is { } current)
             {
                 await StopLockedAsync(current, TimeSpan.Zero);
             }
@@ -23,14 +23,14 @@ public sealed partial class ContainerService
     /// <summary>RemovePodSandbox: every container of the pod goes, running or not.</summary>
     public async Task RemoveAllAsync(string sandboxId, CancellationToken cancel)
     {
-        var containers = store.All.Where(c => c.Record.SandboxId == sandboxId).ToList();
-        foreach (var container in containers)
+        var podContainers = Store.All.Where(c => c.Record.SandboxId == sandboxId).ToList();
+        foreach (var container in podContainers)
         {
             await RemoveAsync(container.Id);
         }
-        if (containers.Count > 0)
+        if (podContainers.Count > 0)
         {
-            log.LogInformation("removed {Count} containers of pod sandbox {Sandbox}", containers.Count, sandboxId);
+            log.LogInformation("removed {Count} containers of pod sandbox {Sandbox}", podContainers.Count, sandboxId);
         }
     }
 }

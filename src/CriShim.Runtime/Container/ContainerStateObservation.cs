@@ -1,11 +1,14 @@
-using CriShim.Native;
 using CriShim.Contract;
+using CriShim.Native;
 using CriShim.Protocol.V1;
-using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+/// <summary>
+/// The state transitions a container's status takes from what its monitor recorded: started.json, exit.json, and
+/// whether the monitor or the container still run (pid plus start time, so a recycled pid is never taken for them).
+/// </summary>
+public static class ContainerStateObservation
 {
     /// <summary>Exit code of a container whose end nobody recorded (as containerd reports it).</summary>
     public const int UnknownExitCode = 255;
@@ -13,54 +16,8 @@ public sealed partial class ContainerService
     /// <summary>Exit code of a container whose command never ran.</summary>
     public const int StartErrorExitCode = 128;
 
-    /// <summary>
-    /// At daemon start-up, before the socket serves: rolls back every container a crash left creating,
-    /// sweeps what no record names, and reconciles every stored container with what its monitor recorded
-    /// while the daemon was away (still running, exited with a code, or gone without a trace).
-    /// </summary>
-    public async Task RecoverAllAsync()
-    {
-        foreach (var creating in store.Creating)
-        {
-            await RollBackAsync(creating.Id);
-        }
-        SweepOrphans();
-        foreach (var container in store.All)
-        {
-            try
-            {
-                var refreshed = Refresh(container);
-                log.LogInformation("container {Id} recovered: {State}{Pid}", container.Id, refreshed.Status.State,
-                    refreshed.Status.State == ContainerState.ContainerRunning ? $" (pid {refreshed.Status.Pid})" : "");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-            {
-                log.LogError(e, "container {Id} could not be recovered; it keeps its last known state", container.Id);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The container with its status brought up to date: a start the daemon did not see finish
-    /// (started.json), an exit (exit.json), or a monitor that vanished without one (exit 255, Unknown).
-    /// </summary>
-    private StoredContainer Refresh(StoredContainer container)
-    {
-        var before = container.Status;
-        var next = Observe(before, StateOf(container.Id));
-        if (next == before)
-        {
-            return container;
-        }
-        var stored = UpdateState(container, current => current.State == before.State ? next : current) ?? next;
-        if (stored.State == ContainerState.ContainerExited && before.State != ContainerState.ContainerExited)
-        {
-            log.LogInformation("container {Id} exited with code {Code} ({Reason})", container.Id, stored.ExitCode, stored.Reason);
-        }
-        return container with { Status = stored };
-    }
-
-    private static ContainerRunStatus Observe(ContainerRunStatus status, ContainerStateDirectory state)
+    /// <summary>The status as the state directory says now; the same status when nothing changed.</summary>
+    public static ContainerRunStatus Observe(ContainerRunStatus status, ContainerStateDirectory state)
     {
         if (status.State == ContainerState.ContainerExited)
         {
@@ -98,7 +55,7 @@ public sealed partial class ContainerService
             };
     }
 
-    private static ContainerRunStatus Running(
+    public static ContainerRunStatus Running(
         ContainerRunStatus status, int pid, ulong startTime, int monitorPid, ulong monitorStartTime, long startedAt, int? oomScoreAdj) =>
         status with
         {
@@ -110,6 +67,16 @@ public sealed partial class ContainerService
             StartedAt = startedAt,
             EffectiveOomScoreAdj = oomScoreAdj ?? status.EffectiveOomScoreAdj,
         };
+
+    /// <summary>A start the helper refused: the command never ran.</summary>
+    public static ContainerRunStatus StartFailed(ContainerRunStatus status, string error) => status with
+    {
+        State = ContainerState.ContainerExited,
+        ExitCode = StartErrorExitCode,
+        FinishedAt = CriTimestamp.Now(),
+        Reason = "StartError",
+        Message = error,
+    };
 
     private static ContainerRunStatus Exited(ContainerRunStatus status, ContainerExitRecord exit) => status with
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// Undoes what a CreateContainer that did not finish may have acquired, as its record names it:
@@ -12,27 +12,22 @@ public sealed partial class ContainerService
     /// </summary>
     private async Task RollBackAsync(string id)
     {
-        if (store.FindAny(id) is not { } container)
+        if (Store.FindAny(id) is not { } container)
         {
             return;
         }
         try
         {
-            await Task.Run(() => cgroups.Kill(container.Record.CgroupPath));
-            cgroups.Remove(container.Record.CgroupPath);
-            var monitorCgroup = MonitorCgroup.Of(container.Record.CgroupPath, id);
-            await Task.Run(() => cgroups.Kill(monitorCgroup));
-            cgroups.Remove(monitorCgroup);
-            DeleteDirectory(StateOf(id).Path);
-            DeleteDirectory(store.DirectoryOf(id).Path);
+            await RemoveCgroupsAsync(container.Record);
+            DeleteDirectories(id);
         }
         catch (Exception e)
         {
-            store.Update(id, s => s with { Creating = false });
+            Store.Update(id, s => s with { Creating = false });
             log.LogError(e, "rolling back the half-made container {Id} failed; it stays CREATED for RemoveContainer", id);
             return;
         }
-        store.Remove(id);
+        Store.Remove(id);
         log.LogWarning("container {Id} ({Name}) did not finish being created; rolled back", id, container.Record.Name);
     }
 }

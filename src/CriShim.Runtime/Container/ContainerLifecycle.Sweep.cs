@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerLifecycle
 {
     /// <summary>
     /// At start-up, after the rollbacks: containers that this daemon's --root or --state holds but no
@@ -16,8 +16,8 @@ public sealed partial class ContainerService
     /// </summary>
     private void SweepOrphans()
     {
-        var orphans = IdsIn(store.Directory).Concat(IdsIn(Path.Combine(daemon.State, "containers")))
-            .Where(id => !store.Knows(id)).ToHashSet(StringComparer.Ordinal);
+        var orphans = IdsIn(Store.Directory).Concat(IdsIn(Path.Combine(daemon.State, "containers")))
+            .Where(id => !Store.Knows(id)).ToHashSet(StringComparer.Ordinal);
         if (orphans.Count == 0)
         {
             return;
@@ -29,7 +29,7 @@ public sealed partial class ContainerService
         }
         foreach (var id in orphans)
         {
-            if (StateOf(id).ReadStarted() is { } started)
+            if (containers.StateOf(id).ReadStarted() is { } started)
             {
                 Processes.Signal(new ProcessIdentity(started.Pid, started.StartTime), Signals.SIGKILL);
             }
@@ -43,8 +43,7 @@ public sealed partial class ContainerService
         foreach (var id in orphans)
         {
             log.LogWarning("sweeping the writable layer and state of container {Id}, which no record names", id);
-            DeleteDirectory(StateOf(id).Path);
-            DeleteDirectory(store.DirectoryOf(id).Path);
+            DeleteDirectories(id);
         }
     }
 
@@ -56,7 +55,7 @@ public sealed partial class ContainerService
     /// <summary>Monitors (<c>crishim-runtime container-monitor {root}/containers/&lt;id&gt;/spec.json</c>) of the given containers.</summary>
     private IEnumerable<(string Id, ProcessIdentity Process)> OrphanMonitors(IReadOnlySet<string> ids)
     {
-        var prefix = store.Directory + "/";
+        var prefix = Store.Directory + "/";
         foreach (var proc in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(proc), out var pid))

@@ -2,13 +2,13 @@ using CriShim.Protocol.V1;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerInspection
 {
     /// <summary>Containers matching every filter given: id (or unique prefix), state, pod sandbox id (or prefix), labels.</summary>
     public ListContainersResponse List(ContainerFilter? filter)
     {
         var response = new ListContainersResponse();
-        foreach (var container in Candidates(filter).Select(Refresh).Where(c => ContainerFilters.Matches(filter, c)).OrderBy(c => c.Record.CreatedAt))
+        foreach (var container in Candidates(filter).Select(containers.Refresh).Where(c => ContainerFilters.Matches(filter, c)).OrderBy(c => c.Record.CreatedAt))
         {
             var record = container.Record;
             var cri = new Protocol.V1.Container
@@ -34,11 +34,11 @@ public sealed partial class ContainerService
     {
         if (filter is not { Id.Length: > 0 })
         {
-            return store.All;
+            return Store.All;
         }
         try
         {
-            return store.Resolve(filter.Id) is { } one ? [one] : [];
+            return Store.Resolve(filter.Id) is { } one ? [one] : [];
         }
         catch (Errors.InvalidArgumentException)
         {

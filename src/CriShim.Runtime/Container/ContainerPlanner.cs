@@ -1,29 +1,24 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using CriShim.Native;
 using CriShim.Contract;
+using CriShim.Native;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
-using CriShim.Runtime.Daemon;
+using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
-using CriShim.Runtime.Store;
-using Google.Protobuf;
-using Microsoft.Extensions.Logging;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+/// <summary>
+/// The first half of CreateContainer: every check and the whole plan (<see cref="ContainerSpecBuilder"/> and what it
+/// needs), reading the pod, the image and the host but changing nothing, so a request refused here has acquired
+/// nothing (containerd's <c>sandbox_run.go</c> order).
+/// </summary>
+public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker containers, IImageResolver images, ICgroupManager cgroups, IContainerRuntime runtime)
 {
-    /// <summary>
-    /// Prepares a container in a ready pod: the plan, name reservation, the record (creating), writable
-    /// layer, cgroup with its device rules and limits, and the execution spec; nothing runs yet (CREATED).
-    /// On any failure <see cref="RollBackAsync"/> undoes it from the record, as start-up recovery does after a crash.
-    /// </summary>
-    public async Task<string> CreateAsync(string podSandboxId, ContainerConfig? config)
+    public ContainerPlan Plan(string podSandboxId, ContainerConfig? config)
     {
-        var steps = new StepTimings(log, "CreateContainer");
         if (config?.Metadata is not { Name.Length: > 0 } metadata)
         {
             throw new InvalidArgumentException("container config needs metadata with a name");
@@ -32,7 +27,7 @@ public sealed partial class ContainerService
         {
             throw new InvalidArgumentException($"container '{metadata.Name}' names no image");
         }
-        var sandbox = (podSandboxId.Length > 0 ? sandboxes.Resolve(podSandboxId) : null)
+        var sandbox = (podSandboxId.Length > 0 ? containers.Pods.Resolve(podSandboxId) : null)
             ?? throw new NotFoundException($"pod sandbox '{podSandboxId}' does not exist");
         if (sandbox.State != PodSandboxLifecycle.Ready)
         {
@@ -43,12 +38,6 @@ public sealed partial class ContainerService
         var logPath = ContainerLogPath.Resolve(sandbox.Config.LogDirectory, config.LogPath);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        store.ReserveName(sandbox.Id, metadata.Name, metadata.Attempt, id);
-        await using var undo = new CleanupStack(log);
-        undo.Push("release the container name", () => store.ReleaseName(sandbox.Id, metadata.Name, metadata.Attempt, id));
-        using var held = await _locks.LockAsync(id, CancellationToken.None);
-        FaultPoint.Reach("create-container.start");
-
         var sandboxConfig = sandbox.Config;
         var layers = images.LayerDirectories(image);
         var podUserNamespace = sandbox.Namespaces.HasFlag(NamespaceKinds.User) ? PodUserNamespace.For(sandboxConfig.Linux?.SecurityContext?.NamespaceOptions) : null;
@@ -56,21 +45,21 @@ public sealed partial class ContainerService
         var volumeImages = config.Mounts.Where(ContainerMountResolver.IsImageVolume).Select(m => m.Image.Image).Distinct().ToDictionary(
             reference => reference,
             reference => images.Resolve(reference) ?? throw new NotFoundException($"image volume: image '{reference}' is not present on this node; pull it first"));
-        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace, reference => images.LayerDirectories(volumeImages[reference]));
         var devices = ContainerMountResolver.ResolveDevices(config.Devices);
-        var directory = store.DirectoryOf(id);
-        var state = StateOf(id);
+        var mounts = ContainerMountResolver.ResolveMounts(config.Mounts, podUserNamespace, reference => images.LayerDirectories(volumeImages[reference]), createMissing: false);
+        var directory = containers.Store.DirectoryOf(id);
+        var state = containers.StateOf(id);
         var cgroupPath = $"{CgroupParentOf(sandbox)}/crishim-{id}";
-        // The pure planner first: a request it refuses has acquired nothing.
         var spec = ContainerSpecBuilder.Build(SpecInputs(id, config, sandbox, sandboxConfig, image, layers, mounts, devices, directory, state, cgroupPath, logPath));
         CheckWorkingDirectory(spec.Process.WorkingDirectory, layers, mounts);
         var resources = config.Linux?.Resources;
-        steps.Step("validate and plan");
-
-        // Intent before effect: the record names the directories and the cgroup before they exist, so
-        // a crash at any later instant leaves something start-up recovery can roll back.
-        store.Add(
-            new ContainerRecord
+        return new ContainerPlan
+        {
+            Id = id,
+            Sandbox = sandbox,
+            Config = config,
+            Image = image,
+            Record = new ContainerRecord
             {
                 Id = id,
                 SandboxId = sandbox.Id,
@@ -83,47 +72,18 @@ public sealed partial class ContainerService
                 CreatedAt = CriTimestamp.Now(),
                 Labels = new Dictionary<string, string>(config.Labels),
                 Annotations = new Dictionary<string, string>(config.Annotations),
-                ConfigJson = JsonFormatter.Default.Format(config),
+                ConfigJson = Google.Protobuf.JsonFormatter.Default.Format(config),
                 LogPath = logPath,
                 CgroupPath = cgroupPath,
                 StopSignal = StopSignals.Resolve(config.StopSignal, image.Config.StopSignal),
                 SpecFile = directory.Spec,
             },
-            new ContainerRunStatus
-            {
-                Id = id,
-                Creating = true,
-                ResourcesJson = resources is null ? "" : JsonFormatter.Default.Format(resources),
-            });
-        undo.Push("roll back the half-made container", () => RollBackAsync(id));
-        steps.Step("record creating");
-
-        PrivateDirectory.Create(directory.Path);
-        Directory.CreateDirectory(directory.Upper);
-        Directory.CreateDirectory(directory.Work);
-        Directory.CreateDirectory(directory.Rootfs);
-        PrivateDirectory.Create(state.Path);
-        FaultPoint.Reach("create-container.after-dirs");
-        steps.Step("directories");
-
-        cgroups.Create(cgroupPath);
-        cgroups.RestrictDevices(cgroupPath, ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices));
-        ApplyResources(cgroupPath, resources);
-        cgroups.Create(MonitorCgroup.Of(cgroupPath, id));
-        FaultPoint.Reach("create-container.after-cgroup");
-        steps.Step("cgroups");
-
-        AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
-        FaultPoint.Reach("create-container.before-record");
-        steps.Step("spec file");
-        store.Update(id, s => s with { Creating = false });
-        undo.Commit();
-        steps.Step("record created");
-        steps.Log(id);
-        Publish(store.Get(id).Record, ContainerEventType.ContainerCreatedEvent);
-        log.LogInformation("container {Id} ({Name}, attempt {Attempt}) created in pod {Sandbox} from image {Image}: {Args}",
-            id, metadata.Name, metadata.Attempt, sandbox.Id, image.Id, string.Join(' ', spec.Process.Args));
-        return id;
+            Spec = spec,
+            Directory = directory,
+            State = state,
+            DeviceRules = ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices),
+            Resources = resources,
+        };
     }
 
     private ContainerSpecInputs SpecInputs(
@@ -159,7 +119,7 @@ public sealed partial class ContainerService
             Devices = devices,
             Directory = directory,
             StateDirectory = state.Path,
-            DefaultSeccomp = helper.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
+            DefaultSeccomp = runtime.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
             MonitorCgroupProcsFiles = cgroups.ProcsFiles(MonitorCgroup.Of(cgroupPath, id)),
@@ -188,7 +148,7 @@ public sealed partial class ContainerService
         {
             return null;
         }
-        var target = store.Resolve(options.TargetId) is { } found ? Refresh(found) : null;
+        var target = containers.Store.Resolve(options.TargetId) is { } found ? containers.Refresh(found) : null;
         if (target is null || target.Record.SandboxId != sandboxId || target.Status.State != ContainerState.ContainerRunning)
         {
             throw new NotFoundException($"target container '{options.TargetId}' is not a running container of pod {sandboxId}");
@@ -208,20 +168,4 @@ public sealed partial class ContainerService
     /// <summary>Containers get cgroups beside their pod's (pause) cgroup, under the pod's cgroup parent.</summary>
     private static string CgroupParentOf(PodSandboxRecord sandbox) =>
         sandbox.CgroupPath[..sandbox.CgroupPath.LastIndexOf('/')] is { Length: > 0 } parent ? parent : "";
-
-    private void ApplyResources(string cgroupPath, LinuxContainerResources? resources)
-    {
-        if (resources is null)
-        {
-            return;
-        }
-        try
-        {
-            cgroups.Apply(cgroupPath, CgroupResources.From(resources));
-        }
-        catch (IOException e)
-        {
-            throw new InvalidArgumentException($"the kernel refused the container's resources: {e.Message}", e);
-        }
-    }
 }

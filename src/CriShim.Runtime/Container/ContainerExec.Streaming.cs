@@ -4,7 +4,7 @@ using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerExec
 {
     /// <summary>Exec (streaming): the full id of the running container; InvalidArgument, NotFound or FailedPrecondition otherwise.</summary>
     public string CheckExec(string idOrPrefix, IReadOnlyList<string> command)
@@ -16,10 +16,10 @@ public sealed partial class ContainerService
     /// <summary>Attach: the full id of the running container whose monitor has an attach socket.</summary>
     public string CheckAttach(string idOrPrefix)
     {
-        var container = Refresh(store.Get(idOrPrefix));
+        var container = containers.Refresh(containers.Store.Get(idOrPrefix));
         if (!container.Status.State.CanExec())
         {
-            throw new FailedPreconditionException($"container {container.Id} is {StateName(container.Status.State)}, not running; attach needs a running container");
+            throw new FailedPreconditionException($"container {container.Id} is {container.Status.State.Describe()}, not running; attach needs a running container");
         }
         if (!File.Exists(AttachSocketOf(container.Id)))
         {
@@ -30,7 +30,7 @@ public sealed partial class ContainerService
     }
 
     /// <summary>The monitor's attach socket of container <paramref name="id"/>.</summary>
-    public string AttachSocketOf(string id) => StateOf(id).AttachSocket;
+    public string AttachSocketOf(string id) => containers.StateOf(id).AttachSocket;
 
     /// <summary>
     /// Writes the spec of an interactive exec into the container's state directory and returns it with the
@@ -42,7 +42,7 @@ public sealed partial class ContainerService
         var container = RunningForExec(idOrPrefix);
         var exec = ExecSpecFor(container, command, tty, stdin);
         var name = $"exec-{Guid.NewGuid():N}";
-        var directory = StateOf(container.Id).Path;
+        var directory = containers.StateOf(container.Id).Path;
         var specFile = Path.Combine(directory, name + ".json");
         await File.WriteAllBytesAsync(specFile, JsonSerializer.SerializeToUtf8Bytes(exec, ContainerJsonContext.Default.ExecSpec), cancel);
         return (specFile, Path.Combine(directory, name + ".sock"), RuntimeHandlerOf(container));

@@ -7,7 +7,7 @@ using Google.Protobuf;
 
 namespace CriShim.Runtime.Container;
 
-public sealed partial class ContainerService
+public sealed partial class ContainerExec
 {
     /// <summary>CRI caps each of stdout and stderr of ExecSync at 16 MiB.</summary>
     public const int MaxExecOutputBytes = 16 * 1024 * 1024;
@@ -25,12 +25,12 @@ public sealed partial class ContainerService
         var exec = ExecSpecFor(container, command, tty: false, stdin: false);
         exec.TimeoutMilliseconds = (long)(timeout?.TotalMilliseconds ?? 0);
         exec.MaxOutputBytes = MaxExecOutputBytes;
-        var specFile = Path.Combine(StateOf(container.Id).Path, $"exec-{Guid.NewGuid():N}.json");
+        var specFile = Path.Combine(containers.StateOf(container.Id).Path, $"exec-{Guid.NewGuid():N}.json");
         await File.WriteAllBytesAsync(specFile, JsonSerializer.SerializeToUtf8Bytes(exec, ContainerJsonContext.Default.ExecSpec), cancel);
         ExecResult result;
         try
         {
-            result = await helper.ExecAsync(RuntimeHandlerOf(container), specFile, timeout, cancel);
+            result = await runtime.ExecAsync(RuntimeHandlerOf(container), specFile, timeout, cancel);
         }
         finally
         {
@@ -72,10 +72,10 @@ public sealed partial class ContainerService
 
     private StoredContainer RunningForExec(string idOrPrefix)
     {
-        var container = Refresh(store.Get(idOrPrefix));
+        var container = containers.Refresh(containers.Store.Get(idOrPrefix));
         if (!container.Status.State.CanExec())
         {
-            throw new FailedPreconditionException($"container {container.Id} is {StateName(container.Status.State)}, not running; exec needs a running container");
+            throw new FailedPreconditionException($"container {container.Id} is {container.Status.State.Describe()}, not running; exec needs a running container");
         }
         return container;
     }
@@ -83,8 +83,8 @@ public sealed partial class ContainerService
     /// <summary>The container's own process spec with the exec's argv and stdio, aimed at its running init process.</summary>
     private static ExecSpec ExecSpecFor(StoredContainer container, IReadOnlyList<string> command, bool tty, bool stdin)
     {
-        var spec = ReadSpec(container.Record)
-            ?? throw new IOException($"the spec of container {container.Id} ({container.Record.SpecFile}) cannot be read");
+        var spec = container.Details.Spec
+            ?? throw new IOException($"the spec of container {container.Id} ({container.Record.SpecFile}) could not be read when it was loaded");
         return new ExecSpec
         {
             ContainerPid = container.Status.Pid,
