@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CriShim.Native.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -82,21 +83,46 @@ public static class Descriptors
         }
     }
 
-    /// <summary>Waits until <paramref name="fd"/> can be read (data, end of file or an error) or <paramref name="deadline"/> (<see cref="Environment.TickCount64"/>) passes; false then.</summary>
-    public static bool WaitReadable(SafeFileHandle fd, long deadline)
+    /// <summary>Writes all of <paramref name="data"/> (retrying short writes and EINTR).</summary>
+    public static unsafe void WriteAll(SafeHandle fd, ReadOnlySpan<byte> data)
     {
-        var poll = new Libc.PollFd { Fd = (int)fd.DangerousGetHandle(), Events = Libc.POLLIN };
-        while (true)
+        fixed (byte* p = data)
         {
-            var rc = Libc.Poll(ref poll, 1, (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue));
-            if (rc >= 0)
+            var done = 0;
+            while (done < data.Length)
             {
-                return rc > 0;
+                var n = Libc.Write(fd, p + done, (nuint)(data.Length - done));
+                if (n < 0)
+                {
+                    var error = Errno.Last("write");
+                    if (error.Errno == Tmds.Linux.LibC.EINTR)
+                    {
+                        continue;
+                    }
+                    throw error;
+                }
+                done += (int)n;
             }
-            var error = Errno.Last("poll");
-            if (error.Errno != Tmds.Linux.LibC.EINTR)
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length; 0 at end of file.</summary>
+    public static unsafe int Read(SafeHandle fd, Span<byte> buffer)
+    {
+        fixed (byte* p = buffer)
+        {
+            while (true)
             {
-                throw error;
+                var n = Libc.Read(fd, p, (nuint)buffer.Length);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                var error = Errno.Last("read");
+                if (error.Errno != Tmds.Linux.LibC.EINTR)
+                {
+                    throw error;
+                }
             }
         }
     }
