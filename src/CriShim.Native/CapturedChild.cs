@@ -72,17 +72,20 @@ public sealed class CapturedChild : IDisposable
     /// <summary>Sends <paramref name="signal"/> through the pidfd; false when the child was already reaped.</summary>
     public bool Signal(int signal) => _process.Signal(signal);
 
-    /// <summary>SIGKILL; <see cref="Completion"/> follows once it is reaped.</summary>
+    /// <summary>SIGKILLs the child and the processes below it (<see cref="ChildProcess.KillTree"/>); <see cref="Completion"/> follows once it is reaped.</summary>
     public Task<CapturedOutput> KillAsync()
     {
-        _process.Signal(Signals.SIGKILL);
+        _process.KillTree();
         return Completion;
     }
 
-    /// <summary>Kills a child that still runs and waits for the drain, which ends at most <see cref="OrphanGrace"/> after the exit.</summary>
+    /// <summary>
+    /// Kills a child that still runs, with the processes below it, and waits for the drain, which ends at most
+    /// <see cref="OrphanGrace"/> after the exit.
+    /// </summary>
     public void Dispose()
     {
-        _process.Signal(Signals.SIGKILL);
+        _process.KillTree();
         ((IAsyncResult)_completion.Task).AsyncWaitHandle.WaitOne();
         _stdout.Dispose();
         _stderr.Dispose();

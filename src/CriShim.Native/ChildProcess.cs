@@ -98,6 +98,34 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// SIGKILLs the child and every process below it, also those in sessions of their own (the helper's init
+    /// stages and their commands), as <c>Process.Kill(entireProcessTree: true)</c> does; the caller still reaps the
+    /// child. The descendants, found in <c>/proc/&lt;pid&gt;/task/*/children</c>, are each held by a pidfd before the
+    /// first is killed, so none is signalled after its pid was recycled.
+    /// </summary>
+    public void KillTree()
+    {
+        var below = new List<SafeFileHandle>();
+        try
+        {
+            if (Exit is null)
+            {
+                CollectDescendants(Pid, below);
+            }
+            Signal(Signals.SIGKILL);
+            foreach (var pidfd in below)
+            {
+                // ESRCH: it ended meanwhile.
+                Libc.PidfdSendSignal(pidfd, Signals.SIGKILL);
+            }
+        }
+        finally
+        {
+            below.ForEach(pidfd => pidfd.Dispose());
+        }
+    }
+
     /// <summary>Blocks until the child ends and reaps it (or returns how it ended, when it was reaped before).</summary>
     public ChildExit WaitForExit() => WaitForExit(DescriptorPoll.Never)!.Value;
 
@@ -129,6 +157,34 @@ public sealed class ChildProcess : IDisposable
             Kill();
         }
         _pidfd.Dispose();
+    }
+
+    private static void CollectDescendants(int pid, List<SafeFileHandle> into)
+    {
+        List<int> children;
+        try
+        {
+            children = Directory.EnumerateDirectories($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(child => int.Parse(child, CultureInfo.InvariantCulture))
+                .ToList();
+        }
+        catch (IOException)
+        {
+            // The process (or one of its threads) ended while it was read: its children went to init, out of reach.
+            return;
+        }
+        foreach (var child in children)
+        {
+            var pidfd = Libc.PidfdOpen(child);
+            if (pidfd.IsInvalid)
+            {
+                pidfd.Dispose();
+                continue;
+            }
+            into.Add(pidfd);
+            CollectDescendants(child, into);
+        }
     }
 
     private ChildExit? Reap(bool block)

@@ -72,6 +72,18 @@ public sealed class RuntimeHelperProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task A_timeout_also_kills_what_the_helper_started_in_a_session_of_its_own()
+    {
+        var stageFile = _dir.Combine("stage");
+        var helper = Script($"setsid sleep 60 & echo $! > {stageFile}; exec sleep 60");
+
+        await Assert.ThrowsAsync<TimeoutException>(() => Run(helper, TimeSpan.FromMilliseconds(500)));
+
+        var stage = ProcessIdentity.Find(ReadPid(stageFile));
+        Assert.True(stage is null || Processes.WaitForExit(stage.Value, TimeSpan.FromSeconds(5)), "the helper's own child still runs");
+    }
+
+    [Fact]
     public async Task A_cancelled_call_kills_and_reaps_the_helper()
     {
         var pidFile = _dir.Combine("pid");
