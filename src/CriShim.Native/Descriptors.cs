@@ -84,46 +84,32 @@ public static class Descriptors
     }
 
     /// <summary>Writes all of <paramref name="data"/> (retrying short writes and EINTR).</summary>
-    public static unsafe void WriteAll(SafeHandle fd, ReadOnlySpan<byte> data)
+    public static void WriteAll(SafeHandle fd, ReadOnlySpan<byte> data)
     {
-        fixed (byte* p = data)
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        try
         {
-            var done = 0;
-            while (done < data.Length)
-            {
-                var n = Libc.Write(fd, p + done, (nuint)(data.Length - done));
-                if (n < 0)
-                {
-                    var error = Errno.Last("write");
-                    if (error.Errno == Tmds.Linux.LibC.EINTR)
-                    {
-                        continue;
-                    }
-                    throw error;
-                }
-                done += (int)n;
-            }
+            WriteAll((int)fd.DangerousGetHandle(), data);
+        }
+        finally
+        {
+            fd.DangerousRelease();
         }
     }
 
     /// <summary>Reads up to <paramref name="buffer"/>'s length; 0 at end of file.</summary>
-    public static unsafe int Read(SafeHandle fd, Span<byte> buffer)
+    public static int Read(SafeHandle fd, Span<byte> buffer)
     {
-        fixed (byte* p = buffer)
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        try
         {
-            while (true)
-            {
-                var n = Libc.Read(fd, p, (nuint)buffer.Length);
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-                var error = Errno.Last("read");
-                if (error.Errno != Tmds.Linux.LibC.EINTR)
-                {
-                    throw error;
-                }
-            }
+            return Read((int)fd.DangerousGetHandle(), buffer);
+        }
+        finally
+        {
+            fd.DangerousRelease();
         }
     }
 

@@ -29,9 +29,6 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
     internal static unsafe partial nint Write(int fd, void* buffer, nuint count);
 
-    [LibraryImport(Name, EntryPoint = "write", SetLastError = true)]
-    internal static unsafe partial nint Write(SafeHandle fd, void* buffer, nuint count);
-
     [LibraryImport(Name, EntryPoint = "posix_spawn_file_actions_adddup2")]
     internal static partial int PosixSpawnFileActionsAdddup2(ref SpawnFileActions actions, int fd, int newFd);
 

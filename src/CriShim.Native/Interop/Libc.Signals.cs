@@ -32,7 +32,4 @@ internal static partial class Libc
 
     [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
     internal static unsafe partial nint Read(int fd, void* buffer, nuint count);
-
-    [LibraryImport(Name, EntryPoint = "read", SetLastError = true)]
-    internal static unsafe partial nint Read(SafeHandle fd, void* buffer, nuint count);
 }
