@@ -25,10 +25,10 @@ internal static class NewUserNamespace
         using var image = File.OpenHandle(self, FileMode.Open, FileAccess.Read);
         var (parentSocket, childSocket) = Descriptors.CreateSocketPair();
         using var socket = parentSocket;
-        int pid;
+        ChildProcess child;
         using (childSocket)
         {
-            pid = new ProcessSpawner
+            child = new ProcessSpawner
             {
                 Path = "/proc/self/fd/" + EntryDescriptor.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Args = [self, mode],
@@ -42,26 +42,27 @@ internal static class NewUserNamespace
                     [RequestDescriptor] = request,
                     [EntryDescriptor] = entry,
                 },
-            }.Spawn();
+            }.Start();
         }
+        using var owned = child;
         Span<byte> signal = stackalloc byte[1];
-        if (Descriptors.Read((int)socket.DangerousGetHandle(), signal) != 1)
+        if (Descriptors.Read(socket, signal) != 1)
         {
             // The entry program exits with the errno of the call that failed.
-            throw new IOException($"unsharing a user namespace failed: errno {ChildExit.Wait(pid).ExitCode}");
+            throw new IOException($"unsharing a user namespace failed: errno {child.WaitForExit().ExitCode}");
         }
         try
         {
-            UserNamespaceMaps.Write(pid, mappings);
-            Descriptors.WriteAll((int)socket.DangerousGetHandle(), signal);
+            UserNamespaceMaps.Write(child.Pid, mappings);
+            Descriptors.WriteAll(socket, signal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Without the go-ahead the child reads end of file and exits.
             socket.Dispose();
-            ChildExit.Wait(pid);
+            child.WaitForExit();
             throw new IOException($"writing the maps of the pod's user namespace ({UserNamespaceMappings.ProcText(mappings.Uids).Trim()}) failed: {e.Message}", e);
         }
-        ChildExit.Wait(pid);
+        child.WaitForExit();
     }
 }

@@ -8,13 +8,11 @@ public readonly record struct ChildExit(int Pid, int ExitStatus, int Signal)
     /// <summary>The status as containerd reports it: the exit status, or 128 + signal.</summary>
     public int ExitCode => Signal != 0 ? 128 + Signal : ExitStatus;
 
-    /// <summary>Blocks until the child <paramref name="pid"/> ends and reaps it.</summary>
-    public static ChildExit Wait(int pid) => TryWait(pid, block: true)!.Value;
-
-    /// <summary>Reaps the child <paramref name="pid"/> if it has ended; null while it runs.</summary>
-    public static ChildExit? TryReap(int pid) => TryWait(pid, block: false);
-
-    private static ChildExit? TryWait(int pid, bool block)
+    /// <summary>
+    /// Reaps the child <paramref name="pid"/> if it has ended (null while it runs); only <see cref="ChildProcess"/>
+    /// calls it, so each child is reaped once, by its owner.
+    /// </summary>
+    internal static ChildExit? TryReap(int pid, bool block)
     {
         while (true)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CriShim.Native.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -82,22 +83,33 @@ public static class Descriptors
         }
     }
 
-    /// <summary>Waits until <paramref name="fd"/> can be read (data, end of file or an error) or <paramref name="deadline"/> (<see cref="Environment.TickCount64"/>) passes; false then.</summary>
-    public static bool WaitReadable(SafeFileHandle fd, long deadline)
+    /// <summary>Writes all of <paramref name="data"/> (retrying short writes and EINTR).</summary>
+    public static void WriteAll(SafeHandle fd, ReadOnlySpan<byte> data)
     {
-        var poll = new Libc.PollFd { Fd = (int)fd.DangerousGetHandle(), Events = Libc.POLLIN };
-        while (true)
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        try
         {
-            var rc = Libc.Poll(ref poll, 1, (int)Math.Clamp(deadline - Environment.TickCount64, 0, int.MaxValue));
-            if (rc >= 0)
-            {
-                return rc > 0;
-            }
-            var error = Errno.Last("poll");
-            if (error.Errno != Tmds.Linux.LibC.EINTR)
-            {
-                throw error;
-            }
+            WriteAll((int)fd.DangerousGetHandle(), data);
+        }
+        finally
+        {
+            fd.DangerousRelease();
+        }
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length; 0 at end of file.</summary>
+    public static int Read(SafeHandle fd, Span<byte> buffer)
+    {
+        var added = false;
+        fd.DangerousAddRef(ref added);
+        try
+        {
+            return Read((int)fd.DangerousGetHandle(), buffer);
+        }
+        finally
+        {
+            fd.DangerousRelease();
         }
     }
 

@@ -27,6 +27,13 @@ public sealed class ProcessSpawner
     /// <summary>The child's working directory; the caller's when null.</summary>
     public string? WorkingDirectory { get; init; }
 
+    /// <summary>Spawns the child and returns its owner, which kills and reaps it unless it was waited for.</summary>
+    public ChildProcess Start() => ChildProcess.Adopt(Spawn());
+
+    /// <summary>
+    /// Spawns the child and returns its bare pid: only for a child left to init (a detached stage that outlives
+    /// the caller) or adopted at once by <see cref="ChildProcess.Adopt"/>.
+    /// </summary>
     public unsafe int Spawn()
     {
         var attributes = default(Libc.SpawnAttributes);

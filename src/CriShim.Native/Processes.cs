@@ -6,7 +6,10 @@ namespace CriShim.Native;
 /// <summary>Process calls: signals, waiting for processes that are not our children, spawning and exec.</summary>
 public static class Processes
 {
-    /// <summary>Sends <paramref name="signal"/>; false when the process is gone.</summary>
+    /// <summary>
+    /// Sends <paramref name="signal"/>; false when the process is gone. Only for processes that have neither an
+    /// owner here (<see cref="ChildProcess"/>) nor a recorded identity: the members a cgroup lists, ourselves.
+    /// </summary>
     public static bool Signal(int pid, int signal)
     {
         if (Libc.Kill(pid, signal) == 0)
@@ -44,26 +47,7 @@ public static class Processes
         {
             return true;
         }
-        var poll = new Libc.PollFd { Fd = (int)pidfd.DangerousGetHandle(), Events = Libc.POLLIN };
-        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (true)
-        {
-            var remaining = (int)Math.Max(0, deadline - Environment.TickCount64);
-            var rc = Libc.Poll(ref poll, 1, remaining);
-            if (rc > 0)
-            {
-                return true;
-            }
-            if (rc == 0)
-            {
-                return !process.IsAlive;
-            }
-            var error = Errno.Last("poll", "pidfd");
-            if (error.Errno != Tmds.Linux.LibC.EINTR)
-            {
-                throw error;
-            }
-        }
+        return DescriptorPoll.WaitReadable(pidfd, DescriptorPoll.Deadline(timeout)) || !process.IsAlive;
     }
 
     /// <summary>A pidfd for <paramref name="process"/>, or null when that process no longer runs.</summary>

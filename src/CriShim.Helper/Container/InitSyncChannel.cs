@@ -38,7 +38,7 @@ internal static class InitSyncChannel
 
     /// <summary>In the parent: lets the child go on.</summary>
     public static void SendGo(SafeFileHandle parentEnd) =>
-        Descriptors.WriteAll((int)parentEnd.DangerousGetHandle(), [Go]);
+        Descriptors.WriteAll(parentEnd, [Go]);
 
     /// <summary>
     /// In the parent: waits for the child's answer; null when it exec'd. A child that says nothing
@@ -52,14 +52,14 @@ internal static class InitSyncChannel
         Span<byte> chunk = stackalloc byte[4096];
         while (true)
         {
-            if (!Descriptors.WaitReadable(parentEnd, deadline))
+            if (!DescriptorPoll.WaitReadable(parentEnd, deadline))
             {
                 return new InitStageFailure(StartFailure.Internal, $"the container's init stage did not start the command within {timeout.TotalSeconds:0}s");
             }
             int read;
             try
             {
-                read = Descriptors.Read((int)parentEnd.DangerousGetHandle(), chunk);
+                read = Descriptors.Read(parentEnd, chunk);
             }
             catch (ErrnoException)
             {

@@ -11,33 +11,35 @@ namespace CriShim.Helper.Exec;
 /// thread it opens the container's namespaces, enters a stage root (<see cref="InitStageRoot"/>), joins the
 /// container's PID namespace and spawns the next stage (<c>exec-init</c>) in a new session, handing it the
 /// namespaces to join; so the stage is never in the container's PID namespace with a host mount in view. It
-/// moves the stage into the container's cgroup, lets it go and returns its pid once the command runs.
+/// moves the stage into the container's cgroup, lets it go (<see cref="InitStageLaunch"/>) and returns its owner once
+/// the command runs.
 /// </summary>
 internal static class ExecLaunch
 {
-    private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
-
     /// <summary>Any directory serves as the stage root's mount point in the private mount namespace.</summary>
     private const string StageMountPoint = "/tmp";
 
     /// <summary><paramref name="stdio"/>: fd 0, 1, 2 of the command; the caller closes its copies afterwards.</summary>
-    public static int Start(ExecSpec spec, string specFile, IReadOnlyDictionary<int, SafeFileHandle> stdio)
+    public static ChildProcess Start(ExecSpec spec, string specFile, IReadOnlyDictionary<int, SafeFileHandle> stdio)
     {
         var container = new ProcessIdentity(spec.ContainerPid, spec.ContainerStartTime);
         if (!container.IsAlive)
         {
             throw new InitStageException(StartFailure.Setup, $"the container process {spec.ContainerPid} is not running");
         }
+        return InitStageLaunch.Start(stdio, descriptors => Spawn(spec, specFile, descriptors),
+            stage => CgroupMembership.Join(spec.CgroupProcsFiles, stage.Pid));
+    }
+
+    private static int Spawn(ExecSpec spec, string specFile, IReadOnlyDictionary<int, SafeFileHandle> stdio)
+    {
         var ns = $"/proc/{spec.ContainerPid.ToString(CultureInfo.InvariantCulture)}/ns/";
         var namespaces = new List<SafeFileHandle>();
-        var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
-        using var sync = parentEnd;
-        int pid;
         try
         {
             SafeFileHandle pidNamespace;
             SafeFileHandle? userNamespace;
-            var descriptors = new Dictionary<int, SafeFileHandle>(stdio) { [InitSyncChannel.ChildDescriptor] = childEnd };
+            var descriptors = new Dictionary<int, SafeFileHandle>(stdio);
             try
             {
                 pidNamespace = Open(ns + "pid");
@@ -54,15 +56,13 @@ internal static class ExecLaunch
             }
             // Facts that decide what the command may do come from the host's view, before the container's is joined.
             var lastCapability = ThreadCapabilities.ReadLastCapability();
-            using (var stage = InitStageRoot.Leave())
-            {
-                ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
-                var contents = InitStageRoot.OpenContents(specFile);
-                InitStageRoot.Mount(StageMountPoint);
-                InitStageRoot.Populate(StageMountPoint, contents);
-                InitStageRoot.Enter(StageMountPoint);
-                pid = stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors, userNamespace);
-            }
+            using var stage = InitStageRoot.Leave();
+            ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
+            var contents = InitStageRoot.OpenContents(specFile);
+            InitStageRoot.Mount(StageMountPoint);
+            InitStageRoot.Populate(StageMountPoint, contents);
+            InitStageRoot.Enter(StageMountPoint);
+            return stage.Spawn(() => Namespaces.JoinCurrentThread(pidNamespace, NamespaceKinds.Pid), "exec-init", lastCapability, descriptors, userNamespace);
         }
         catch (ErrnoException e)
         {
@@ -70,26 +70,8 @@ internal static class ExecLaunch
         }
         finally
         {
-            childEnd.Dispose();
             namespaces.ForEach(h => h.Dispose());
         }
-
-        try
-        {
-            CgroupMembership.Join(spec.CgroupProcsFiles, pid);
-            InitSyncChannel.SendGo(sync);
-            if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
-            {
-                throw new InitStageException(failure.Failure, failure.Message);
-            }
-        }
-        catch
-        {
-            Processes.Signal(pid, Signals.SIGKILL);
-            ChildExit.Wait(pid);
-            throw;
-        }
-        return pid;
 
         SafeFileHandle Open(string path)
         {

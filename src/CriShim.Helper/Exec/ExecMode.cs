@@ -41,21 +41,22 @@ internal static class ExecMode
     {
         var (stdoutRead, stdoutWrite) = Descriptors.CreatePipe();
         var (stderrRead, stderrWrite) = Descriptors.CreatePipe();
-        int pid;
+        ChildProcess command;
         using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read))
         using (stdoutWrite)
         using (stderrWrite)
         {
-            pid = ExecLaunch.Start(spec, specFile, new Dictionary<int, SafeFileHandle> { [0] = devNull, [1] = stdoutWrite, [2] = stderrWrite });
+            command = ExecLaunch.Start(spec, specFile, new Dictionary<int, SafeFileHandle> { [0] = devNull, [1] = stdoutWrite, [2] = stderrWrite });
         }
         var stdout = new OutputCapture(stdoutRead, spec.MaxOutputBytes);
         var stderr = new OutputCapture(stderrRead, spec.MaxOutputBytes);
-        var exited = Task.Factory.StartNew(() => ChildExit.Wait(pid), TaskCreationOptions.LongRunning);
+        using var owned = command;
+        var exited = Task.Factory.StartNew(() => command.WaitForExit(), TaskCreationOptions.LongRunning);
         var timedOut = spec.TimeoutMilliseconds > 0 && !exited.Wait(TimeSpan.FromMilliseconds(spec.TimeoutMilliseconds));
         if (timedOut)
         {
             // The command leads its own process group (new session): take its children with it.
-            Processes.Signal(-pid, Signals.SIGKILL);
+            command.SignalGroup(Signals.SIGKILL);
         }
         var exit = exited.Result;
         Task.WaitAll([stdout.Completion, stderr.Completion], DrainTimeout);

@@ -60,14 +60,14 @@ internal static class ExecStreamMode
     {
         ExecSpec spec;
         ProcessStdio stdio;
-        int pid;
+        ChildProcess command;
         try
         {
             spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ExecSpec);
             stdio = ProcessStdio.Create(spec.Process);
             try
             {
-                pid = ExecLaunch.Start(spec, Path.GetFullPath(specFile), stdio.ChildDescriptors);
+                command = ExecLaunch.Start(spec, Path.GetFullPath(specFile), stdio.ChildDescriptors);
             }
             finally
             {
@@ -85,6 +85,7 @@ internal static class ExecStreamMode
             return 1;
         }
         using (stdio)
+        using (command)
         {
             var pumps = stdio.Outputs.Select(o => StartPump(peer, o.Channel, o.Source)).ToList();
             var ended = new Lock();
@@ -102,11 +103,11 @@ internal static class ExecStreamMode
                     {
                         // The daemon went before the command ended: the client is gone, so goes the
                         // command with its process group (it leads one, being a session leader).
-                        Processes.Signal(-pid, Signals.SIGKILL);
+                        command.SignalGroup(Signals.SIGKILL);
                     }
                 }
             }) { IsBackground = true, Name = "exec input" }.Start();
-            var exit = ChildExit.Wait(pid);
+            var exit = command.WaitForExit();
             lock (ended)
             {
                 exited = true;

@@ -20,7 +20,6 @@ namespace CriShim.Helper.Monitor;
 internal static class ContainerMonitorMode
 {
     private static readonly int[] Handled = [Signals.SIGCHLD, MonitorSignals.ReopenLog, Signals.SIGTERM, Signals.SIGINT, Signals.SIGHUP];
-    private static readonly TimeSpan InitTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The signals the monitor expects blocked from its first instruction (container-start spawns it so).</summary>
@@ -68,10 +67,11 @@ internal static class ContainerMonitorMode
         using var attach = attachSocket;
         using var log = new CriLogWriter(spec.LogPath);
         var oomKillsBefore = OomKillCounter.Read(spec.OomKillCounterFile);
+        ChildProcess container;
         ContainerStartedRecord started;
         try
         {
-            started = Start(spec, specFile, stdio);
+            (container, started) = Start(spec, specFile, stdio);
         }
         catch (InitStageException e)
         {
@@ -95,7 +95,8 @@ internal static class ContainerMonitorMode
             .Select(o => StartPump(new CriLogStream(log, o.Stream, spec.LogMaxLineBytes), o.Source, chunk => attach.Broadcast(o.Channel, chunk)))
             .ToList();
         IdleMemory.Release();
-        var exit = WaitForExit(started.Pid, signals, log);
+        var exit = WaitForExit(container, signals, log);
+        container.Dispose();
         // Orphans in a shared PID namespace may hold the pipes open forever; do not wait for them.
         var drained = Task.WaitAll([.. pumps], DrainTimeout);
         log.Dispose();
@@ -112,15 +113,13 @@ internal static class ContainerMonitorMode
         return 0;
     }
 
-    private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
+    private static (ChildProcess Container, ContainerStartedRecord Started) Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
     {
         HostVolumePropagation.Prepare(spec.Mounts);
         using var pidNamespace = JoinNamespaces(spec.Namespaces);
-        var (parentEnd, childEnd) = Descriptors.CreateSocketPair();
-        using var sync = parentEnd;
-        var descriptors = new Dictionary<int, SafeFileHandle>(stdio.ChildDescriptors) { [InitSyncChannel.ChildDescriptor] = childEnd };
-        int pid;
-        using (childEnd)
+        ProcessIdentity identity = default;
+        int? oomScoreAdj = null;
+        var container = InitStageLaunch.Start(stdio.ChildDescriptors, descriptors =>
         {
             // Facts that decide what the container may do come from the host's view, before anything of the container exists.
             var lastCapability = ThreadCapabilities.ReadLastCapability();
@@ -128,33 +127,21 @@ internal static class ContainerMonitorMode
             using var userNamespace = spec.Namespaces.UserPath is { } path ? ContainerUserNamespaceStage.Open(path) : null;
             using var stage = InitStageRoot.Leave();
             RootfsSetup.Prepare(spec, specFile, userNamespace);
-            pid = stage.Spawn(() => JoinPidNamespace(spec.Namespaces.PidMode, pidNamespace), "container-init", lastCapability, descriptors, userNamespace);
-        }
-        stdio.CloseChildEnds();
-        try
+            return stage.Spawn(() => JoinPidNamespace(spec.Namespaces.PidMode, pidNamespace), "container-init", lastCapability, descriptors, userNamespace);
+        }, stage =>
         {
+            stdio.CloseChildEnds();
             // Still waiting for "go": alive, and its start time stays the same across execve.
-            var identity = ProcessIdentity.Find(pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
-            JoinCgroup(spec.CgroupProcsFiles, pid);
-            int? oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(pid, wanted) : null;
-            InitSyncChannel.SendGo(sync);
-            if (InitSyncChannel.ReadOutcome(sync, InitTimeout) is { } failure)
-            {
-                throw new InitStageException(failure.Failure, failure.Message);
-            }
-            var monitor = ProcessIdentity.Find(Environment.ProcessId)!.Value;
-            return new ContainerStartedRecord
-            {
-                Pid = pid, StartTime = identity.StartTime, MonitorPid = monitor.Pid, MonitorStartTime = monitor.StartTime,
-                StartedAt = CriTimestamp.Now(), OomScoreAdj = oomScoreAdj,
-            };
-        }
-        catch
+            identity = ProcessIdentity.Find(stage.Pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
+            JoinCgroup(spec.CgroupProcsFiles, stage.Pid);
+            oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(stage.Pid, wanted) : null;
+        });
+        var monitor = ProcessIdentity.Find(Environment.ProcessId)!.Value;
+        return (container, new ContainerStartedRecord
         {
-            Processes.Signal(pid, Signals.SIGKILL);
-            ChildExit.Wait(pid);
-            throw;
-        }
+            Pid = container.Pid, StartTime = identity.StartTime, MonitorPid = monitor.Pid, MonitorStartTime = monitor.StartTime,
+            StartedAt = CriTimestamp.Now(), OomScoreAdj = oomScoreAdj,
+        });
     }
 
     /// <summary>
@@ -216,11 +203,11 @@ internal static class ContainerMonitorMode
         }
     }
 
-    private static ChildExit WaitForExit(int pid, SignalFd signals, CriLogWriter log)
+    private static ChildExit WaitForExit(ChildProcess container, SignalFd signals, CriLogWriter log)
     {
         while (true)
         {
-            if (ChildExit.TryReap(pid) is { } exit)
+            if (container.TryReap() is { } exit)
             {
                 return exit;
             }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CriShim.Native;
 using CriShim.Contract;
 using CriShim.Runtime.Daemon;
 
@@ -20,5 +20,5 @@ public interface IContainerRuntime
     Task<ExecResult> ExecAsync(string runtimeHandler, string specFile, TimeSpan? timeout, CancellationToken cancel);
 
     /// <summary>Starts an interactive exec listening on <paramref name="socket"/>; the caller connects, then waits for it or kills it.</summary>
-    Task<Process> StartExecStreamAsync(string runtimeHandler, string specFile, string socket, CancellationToken cancel);
+    Task<CapturedChild> StartExecStreamAsync(string runtimeHandler, string specFile, string socket, CancellationToken cancel);
 }

@@ -20,8 +20,7 @@ public sealed class InteractiveExec(IContainerExec containers, IContainerRuntime
         var (specFile, socket, runtimeHandler) = await containers.PrepareStreamingExecAsync(containerId, command, tty, stdin: streams.Stdin is not null, cancel);
         try
         {
-            using var process = await runtime.StartExecStreamAsync(runtimeHandler, specFile, socket, cancel);
-            var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            using var execStream = await runtime.StartExecStreamAsync(runtimeHandler, specFile, socket, cancel);
             try
             {
                 StdioRelayEnd end;
@@ -30,12 +29,11 @@ public sealed class InteractiveExec(IContainerExec containers, IContainerRuntime
                     end = await relay.RunAsync(streams, cancel);
                 }
                 return Outcome(containerId, command, end) ?? throw new IOException(
-                    $"exec in container {containerId} ended without an exit status: {await HelperErrorsAsync(process, stderr)}");
+                    $"exec in container {containerId} ended without an exit status: {HelperErrors(await EndAsync(execStream))}");
             }
             finally
             {
-                await EndAsync(process);
-                await CloseOutputAsync(process, stderr);
+                await EndAsync(execStream);
             }
         }
         finally
@@ -58,42 +56,19 @@ public sealed class InteractiveExec(IContainerExec containers, IContainerRuntime
         return end.ExitCode;
     }
 
-    private static async Task<string> HelperErrorsAsync(System.Diagnostics.Process process, Task<string> stderr)
-    {
-        await EndAsync(process);
-        return (await stderr).Trim() is { Length: > 0 } text ? text : $"the helper exited {process.ExitCode}";
-    }
-
-    /// <summary>
-    /// Process.Dispose leaves redirected streams that were read open until finalized (two descriptors per
-    /// exec): with the helper gone its stderr is at its end, and both are closed here.
-    /// </summary>
-    private static async Task CloseOutputAsync(System.Diagnostics.Process process, Task<string> stderr)
-    {
-        try
-        {
-            await stderr.WaitAsync(HelperExitTimeout);
-        }
-        catch (Exception e) when (e is IOException or TimeoutException)
-        {
-            // Nothing more to learn from it; closing ends the read.
-        }
-        process.StandardOutput.Dispose();
-        process.StandardError.Dispose();
-    }
+    private static string HelperErrors(CapturedOutput output) =>
+        output.Stderr.Trim() is { Length: > 0 } text ? text : $"the helper exited {output.Exit.ExitCode}";
 
     /// <summary>The helper ends right after the exit (or the socket closing); one that hangs is killed.</summary>
-    private static async Task EndAsync(System.Diagnostics.Process process)
+    private static async Task<CapturedOutput> EndAsync(CapturedChild process)
     {
-        using var timeout = new CancellationTokenSource(HelperExitTimeout);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            return await process.Completion.WaitAsync(HelperExitTimeout);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
+            return await process.KillAsync();
         }
     }
 }

@@ -14,6 +14,8 @@ namespace CriShim.Runtime.Streaming;
 /// </summary>
 public sealed class PodPortDialer(RuntimeHelperBinary binary)
 {
+    private static readonly TimeSpan HelperExitTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// <paramref name="networkNamespace"/>: the pinned netns of the pod, or null for the host's (host-network pods).
     /// A port nobody listens on throws <see cref="Errors.UnavailableException"/> with both attempts' reasons.
@@ -78,27 +80,32 @@ public sealed class PodPortDialer(RuntimeHelperBinary binary)
         var (ours, theirs) = Descriptors.CreateSocketPair();
         using (ours)
         {
-            int pid;
+            CapturedChild helper;
             using (theirs)
-            using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite))
             {
-                pid = new ProcessSpawner
+                helper = RuntimeHelperProcess.Start(binary, "netns-socket", [networkNamespace],
+                    new Dictionary<int, SafeFileHandle> { [NetworkNamespaceSockets.ChildDescriptor] = theirs });
+            }
+            using (helper)
+            {
+                IReadOnlyList<SafeFileHandle> received;
+                try
                 {
-                    Path = binary.Path,
-                    Args = [binary.Path, "netns-socket", networkNamespace],
-                    Descriptors = new Dictionary<int, SafeFileHandle> { [0] = devNull, [1] = devNull, [2] = devNull, [NetworkNamespaceSockets.ChildDescriptor] = theirs },
-                }.Spawn();
-            }
-            try
-            {
-                return NetworkNamespaceSockets.Receive(ours).Select(AsSocket).ToList();
-            }
-            finally
-            {
-                ChildExit.Wait(pid);
+                    received = NetworkNamespaceSockets.Receive(ours);
+                }
+                catch (IOException e) when (Ended(helper) is { Stderr.Length: > 0 } output)
+                {
+                    throw new IOException($"{e.Message}: {output.Stderr.Trim()}", e);
+                }
+                // It exits right after the handover; disposing kills one that hangs.
+                Ended(helper);
+                return received.Select(AsSocket).ToList();
             }
         }
     }
+
+    private static CapturedOutput? Ended(CapturedChild helper) =>
+        helper.Completion.Wait(HelperExitTimeout) ? helper.Completion.Result : null;
 
     private static Socket AsSocket(SafeFileHandle handle)
     {

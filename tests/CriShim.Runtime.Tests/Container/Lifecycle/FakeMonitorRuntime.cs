@@ -78,7 +78,7 @@ internal sealed class FakeMonitorRuntime(DaemonConfig daemon) : IContainerRuntim
     public Task<ExecResult> ExecAsync(string runtimeHandler, string specFile, TimeSpan? timeout, CancellationToken cancel) =>
         throw new NotSupportedException("the lifecycle tests run no execs");
 
-    public Task<Process> StartExecStreamAsync(string runtimeHandler, string specFile, string socket, CancellationToken cancel) =>
+    public Task<CapturedChild> StartExecStreamAsync(string runtimeHandler, string specFile, string socket, CancellationToken cancel) =>
         throw new NotSupportedException("the lifecycle tests run no execs");
 
     public void Dispose()
