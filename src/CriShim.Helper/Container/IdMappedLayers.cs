@@ -42,14 +42,21 @@ internal sealed class IdMappedLayers : IDisposable
         }
     }
 
-    /// <summary>An overlay of the bound layers on <paramref name="target"/>; <paramref name="options"/> (upper and work dirs) after the lower ones.</summary>
-    public void MountOverlay(string target, MountFlags flags, string? options = null)
+    /// <summary>An overlay of the bound layers on <paramref name="target"/>.</summary>
+    /// <param name="writable">Its upper and work directories; null: a read-only overlay, which overlayfs makes only of two
+    /// lower layers or more, so a single layer gets an empty directory (of the stage root, not id-mapped) below it.</param>
+    public void MountOverlay(string target, MountFlags flags, (string Upper, string Work)? writable = null)
     {
+        var lowers = _names.ToList();
+        if (writable is null && lowers.Count == 1)
+        {
+            lowers.Add(System.IO.Directory.CreateDirectory(Path.Combine(Directory, "empty")).FullName);
+        }
         ContainerMounts.ChangeDirectory(Directory);
         try
         {
-            ContainerMounts.Mount("overlay", target, "overlay", flags,
-                $"lowerdir={string.Join(':', _names)}" + (options is null ? "" : "," + options));
+            ContainerMounts.Mount("overlay", target, "overlay", flags, $"lowerdir={string.Join(':', lowers)}"
+                + (writable is { } w ? $",upperdir={w.Upper},workdir={w.Work}" : ""));
         }
         finally
         {

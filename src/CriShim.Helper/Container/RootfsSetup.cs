@@ -238,7 +238,7 @@ internal static class RootfsSetup
         {
             using var layers = IdMappedLayers.Bind(rootfs.LowerDirectories, Path.Combine(Path.GetDirectoryName(target)!, "idmapped-layers"), userNamespace);
             FileSystem.Chown(rootfs.UpperDirectory, (int)mappings.RootUid, (int)mappings.RootGid);
-            layers.MountOverlay(target, MountFlags.None, $"upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}");
+            layers.MountOverlay(target, MountFlags.None, (rootfs.UpperDirectory, rootfs.WorkDirectory));
         }
         catch (ErrnoException e)
         {
@@ -366,9 +366,16 @@ internal static class RootfsSetup
 
     private const MountFlags ImageVolumeFlags = MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev;
 
-    /// <summary>A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is long.</summary>
+    /// <summary>
+    /// A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is
+    /// long. Without an upper layer overlayfs needs two lower ones: a single layer gets an empty directory of the stage root below it.
+    /// </summary>
     private static void MountLayers(IReadOnlyList<string> layers, string target)
     {
+        if (layers.Count == 1)
+        {
+            layers = [layers[0], System.IO.Directory.CreateDirectory(target + "-empty").FullName];
+        }
         var options = "lowerdir=" + string.Join(':', layers);
         if (options.Length > 4000)
         {
