@@ -2,7 +2,7 @@ using CriShim.KubeletTests.Infrastructure;
 
 namespace CriShim.KubeletTests;
 
-// Volumes the kubelet prepares (emptyDir, downward API on tmpfs) and the env it computes.
+// Volumes the kubelet prepares (emptyDir, downward API on tmpfs, image volumes) and the env it computes.
 public sealed partial class KubeletScenarios
 {
     [KubeletFact]
@@ -30,5 +30,18 @@ public sealed partial class KubeletScenarios
         Assert.Contains("cpu: 250\n", log);
         // The kubelet mounts it as a tmpfs in its own mount namespace; the shared root dir brings it to the container.
         Assert.Contains("mount: tmpfs\n", log);
+    }
+
+    [KubeletFact]
+    public async Task An_image_volume_shows_the_images_files_read_only()
+    {
+        await Node.WaitRunningAsync("image-volume");
+
+        // The kubelet (feature gate ImageVolume) pulls the image and hands it to the runtime as Mount.image.
+        var log = await Node.WaitLogAsync("image-volume", "app", "mount:");
+        Assert.Contains(KubeletNode.ImageVolumeGreeting + "\n", log);
+        Assert.Contains("files: greeting owned\n", log);
+        Assert.Contains("Read-only file system", log);
+        Assert.Contains("mount: overlay ro,", log);
     }
 }

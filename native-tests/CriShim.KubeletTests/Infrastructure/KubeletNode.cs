@@ -41,8 +41,16 @@ public sealed class KubeletNode : IAsyncLifetime
     public RuntimeService.RuntimeServiceClient Runtime => Crishim.Runtime;
     public string Image => $"{Registry.Host}/test/busybox:1";
 
+    /// <summary>A data image (no command) that pods mount as an image volume; see <see cref="ImageVolumeGreeting"/>.</summary>
+    public string VolumeImage => $"{Registry.Host}/test/kubelet-image-volume:1";
+
+    public const string ImageVolumeGreeting = "hello from an image volume";
+
     /// <summary>A host directory pods mount (hostPath) to leave traces the test reads after they are gone.</summary>
     public string HostPathDir => Path.Combine(BaseDir, "hostpath");
+
+    /// <summary>A host directory writable for anyone (1777, as /tmp), for pods whose root is an unprivileged uid on the host.</summary>
+    public string SharedHostPathDir => Path.Combine(BaseDir, "hostpath-shared");
 
     public string CrishimDir => Path.Combine(BaseDir, "crishim");
     public string KubeletDir => Path.Combine(BaseDir, "kubelet");
@@ -57,6 +65,8 @@ public sealed class KubeletNode : IAsyncLifetime
         }
         await RemoveLeftoversAsync();
         Directory.CreateDirectory(HostPathDir);
+        Directory.CreateDirectory(SharedHostPathDir);
+        File.SetUnixFileMode(SharedHostPathDir, (UnixFileMode)0x3FF);
         foreach (var directory in KubeletHostDirs.Where(d => !Directory.Exists(d)))
         {
             _createdHostDirs.Add(directory);
@@ -64,6 +74,12 @@ public sealed class KubeletNode : IAsyncLifetime
 
         Registry = await TestRegistry.StartAsync();
         await TestImages.Busybox().PushAsync(Registry, "test/busybox", "1");
+        await TestImages.Build([TestLayer.From(TestImages.Tar(t =>
+        {
+            t.Directory("data");
+            t.File("data/greeting", ImageVolumeGreeting + "\n");
+            t.File("data/owned", "by uid 1000\n", uid: 1000, gid: 1000);
+        }))]).PushAsync(Registry, "test/kubelet-image-volume", "1");
         Crishim = await DaemonProcess.StartInAsync(CrishimDir);
         await File.WriteAllTextAsync(Path.Combine(BaseDir, "crishim.pid"), Crishim.Pid.ToString(CultureInfo.InvariantCulture));
         Network = await TestCniNetwork.CreateAsync(Crishim.CniConfDir, Crishim.WorkDir, NetworkName, Bridge, Subnet, withLoopback: false);

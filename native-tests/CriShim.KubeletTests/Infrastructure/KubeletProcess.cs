@@ -265,6 +265,10 @@ public sealed class KubeletProcess
         serializeImagePulls: false
         imageGCHighThresholdPercent: 100
         imageGCLowThresholdPercent: 99
+        # Off by default in 1.32: pods with hostUsers: false and volumes[].image.
+        featureGates:
+          UserNamespacesSupport: true
+          ImageVolume: true
         evictionHard:
           memory.available: 1Mi
           nodefs.available: 1%

@@ -338,6 +338,37 @@ public static class StaticPods
                 - {name: info, mountPath: /info}
             """));
 
+        yield return ("image-volume", Pod("image-volume", $$"""
+              terminationGracePeriodSeconds: 1
+              volumes:
+              - name: data
+                image: {reference: {{node.VolumeImage}}, pullPolicy: IfNotPresent}
+              containers:
+              - name: app
+                image: {{image}}
+                command: [sh, -c, "cat /volume/data/greeting; echo files: $(ls /volume/data); touch /volume/data/new; echo mount: $(grep ' /volume ' /proc/mounts | cut -d' ' -f3,4); exec sleep 3600"]
+                volumeMounts:
+                - {name: data, mountPath: /volume}
+            """));
+
+        // hostUsers: false with a hostPath and an image volume: the kubelet picks the mapping, the runtime makes the namespace.
+        yield return ("userns", Pod("userns", $$"""
+              terminationGracePeriodSeconds: 1
+              hostUsers: false
+              volumes:
+              - name: shared
+                hostPath: {path: {{node.SharedHostPathDir}}, type: Directory}
+              - name: data
+                image: {reference: {{node.VolumeImage}}, pullPolicy: IfNotPresent}
+              containers:
+              - name: app
+                image: {{image}}
+                command: [sh, -c, "echo uid_map: $(cat /proc/self/uid_map); echo gid_map: $(cat /proc/self/gid_map); echo id: $(id -u):$(id -g); echo owners: $(stat -c %u:%g / /volume/data/greeting /volume/data/owned); echo from-userns-root > /shared/userns-root && echo from-userns-root > /in-rootfs && echo written; exec sleep 3600"]
+                volumeMounts:
+                - {name: shared, mountPath: /shared}
+                - {name: data, mountPath: /volume}
+            """));
+
         yield return ("hugepages", Pod("hugepages", $$"""
               terminationGracePeriodSeconds: 1
               containers:

@@ -61,6 +61,23 @@ public sealed class ImageVolumeTests(ContainerImagesFixture images)
     }
 
     [RootFact]
+    public async Task A_single_layer_image_is_mounted_too()
+    {
+        // Overlayfs without an upper layer refuses a single lower one: the helper puts an empty directory below it.
+        var layer = TestLayer.From(TestImages.Tar(t => t.File("only.txt", "alone\n")));
+        await TestImages.Build([layer]).PushAsync(images.Registry, "test/image-volume-single", "1");
+        var single = $"{images.Registry.Host}/test/image-volume-single:1";
+        await using var scene = await ContainerScene.StartAsync(images);
+        await scene.Daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = single } });
+        var (pod, podConfig) = await scene.PodAsync("image-volume-single");
+        var app = await scene.RunAsync(pod, podConfig, WithImageVolume(scene, "single", single));
+
+        Assert.Equal("only.txt", (await scene.ExecAsync(app, 10, "ls", "/image")).Stdout.Trim());
+        Assert.Equal("alone", (await scene.ExecAsync(app, 10, "cat", "/image/only.txt")).Stdout.Trim());
+        Assert.Contains("Read-only file system", (await scene.ExecAsync(app, 10, "touch", "/image/new")).Stderr);
+    }
+
+    [RootFact]
     public async Task A_missing_image_or_sub_path_is_a_clear_error()
     {
         var data = await PushDataImageAsync(images);

@@ -144,6 +144,45 @@ public sealed class UserNamespaceTests(ContainerImagesFixture images) : IDisposa
         Assert.Equal(Overflow, unmapped.Stdout.Trim());
     }
 
+    [RootFact]
+    public async Task An_image_volume_keeps_the_images_owners_through_id_mapped_layers()
+    {
+        var (scene, network) = await StartAsync(images);
+        await using var _ = scene;
+        await using var __ = network;
+        // Two layers, as a root's: the volume's overlay is made of both, each id-mapped.
+        var first = TestLayer.From(TestImages.Tar(t =>
+        {
+            t.Directory("data");
+            t.File("data/root-file", "root's\n");
+        }));
+        var second = TestLayer.From(TestImages.Tar(t =>
+        {
+            t.Directory("data");
+            t.File("data/user-file", "user's\n", uid: 1000, gid: 1001);
+        }));
+        await TestImages.Build([first, second]).PushAsync(images.Registry, "test/userns-image-volume", "1");
+        var data = $"{images.Registry.Host}/test/userns-image-volume:1";
+        await scene.Daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = data } });
+        var podConfig = PodConfig(scene, "userns-image-volume", Userns());
+        var pod = await scene.Pods.RunAsync(podConfig);
+        var config = InPod(scene.Config("reader", "sleep", "1000"));
+        config.Mounts.Add(new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = data } });
+        var app = await scene.RunAsync(pod, podConfig, config);
+
+        // Root-owned in the image is root's inside (not the overflow id), and another owner keeps its id too.
+        var owners = await scene.ExecAsync(app, 10, "stat", "-c", "%u:%g", "/image/data", "/image/data/root-file", "/image/data/user-file");
+        Assert.Equal("0:0 0:0 1000:1001", Squeeze(owners.Stdout));
+        Assert.Equal("root's", (await scene.ExecAsync(app, 10, "cat", "/image/data/root-file")).Stdout.Trim());
+        // Still read-only, even for the namespace's root that owns the files.
+        var write = await scene.ExecAsync(app, 10, "touch", "/image/data/new");
+        Assert.Contains("Read-only file system", write.Stderr);
+
+        await scene.Pods.StopAsync(pod);
+        await scene.Pods.RemoveAsync(pod);
+        scene.Pods.AssertNothingLeft(pod, null);
+    }
+
     /// <summary>The id a file whose owner has no mapping shows inside (kernel.overflowuid).</summary>
     private static string Overflow => File.ReadAllText("/proc/sys/kernel/overflowuid").Trim();
 

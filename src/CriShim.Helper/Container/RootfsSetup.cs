@@ -61,7 +61,7 @@ internal static class RootfsSetup
         // Image volumes (and id-mapped layers) are made in the stage root, private: nothing of them reaches the host.
         for (var i = 0; i < volumes.Count; i++)
         {
-            volumes[i] ??= CloneImageVolume(spec.Mounts[i], Path.Combine(stagePath, "image-volumes", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            volumes[i] ??= CloneImageVolume(spec.Mounts[i], Path.Combine(stagePath, "image-volumes", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), userNamespace);
         }
         if (userNamespace is null)
         {
@@ -223,11 +223,10 @@ internal static class RootfsSetup
     }
 
     /// <summary>
-    /// The overlay of a container in a user namespace. Overlayfs itself cannot be id-mapped (mount_setattr refuses
-    /// it), but its layers can, as containerd 2 does: each image layer is bound id-mapped on a directory beside
-    /// <paramref name="target"/> in the stage root, the overlay is made of those, and the binds go again (the overlay keeps its own references).
-    /// The writable layer stays as it is: what the container writes lands with the host ids it has (the mapped
-    /// ones), and its top directory, the root's owner, becomes the namespace's root.
+    /// The overlay of a container in a user namespace: made of the image layers bound id-mapped with the pod's
+    /// namespace (<see cref="IdMappedLayers"/>) beside <paramref name="target"/> in the stage root, so the image's
+    /// root-owned files are root's inside. The writable layer stays as it is: what the container writes lands with
+    /// the host ids it has (the mapped ones), and its top directory, the root's owner, becomes the namespace's root.
     /// </summary>
     private static void MountIdMappedOverlay(ContainerRootfs rootfs, string target, SafeFileHandle userNamespace, UserNamespaceMappings mappings)
     {
@@ -235,36 +234,15 @@ internal static class RootfsSetup
         {
             throw new InitStageException(StartFailure.InvalidSpec, "the rootfs has no lower directories");
         }
-        var layers = Path.Combine(Path.GetDirectoryName(target)!, "idmapped-layers");
-        System.IO.Directory.CreateDirectory(layers);
-        var names = new List<string>();
         try
         {
-            for (var i = 0; i < rootfs.LowerDirectories.Count; i++)
-            {
-                var name = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var directory = System.IO.Directory.CreateDirectory(Path.Combine(layers, name)).FullName;
-                using var layer = IdMappedMounts.CloneDirectory(rootfs.LowerDirectories[i], userNamespace);
-                using var on = ResolvedPaths.OpenHost(directory);
-                ContainerMounts.Attach(layer, on);
-                names.Add(name);
-            }
+            using var layers = IdMappedLayers.Bind(rootfs.LowerDirectories, Path.Combine(Path.GetDirectoryName(target)!, "idmapped-layers"), userNamespace);
             FileSystem.Chown(rootfs.UpperDirectory, (int)mappings.RootUid, (int)mappings.RootGid);
-            ContainerMounts.ChangeDirectory(layers);
-            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.None,
-                $"lowerdir={string.Join(':', names)},upperdir={rootfs.UpperDirectory},workdir={rootfs.WorkDirectory}");
+            layers.MountOverlay(target, MountFlags.None, (rootfs.UpperDirectory, rootfs.WorkDirectory));
         }
         catch (ErrnoException e)
         {
             throw new InitStageException(StartFailure.Setup, "id-mapping the image layers for the pod's user namespace: " + e.Message);
-        }
-        finally
-        {
-            ContainerMounts.ChangeDirectory("/");
-            foreach (var name in names)
-            {
-                ContainerMounts.Unmount(Path.Combine(layers, name));
-            }
         }
     }
 
@@ -348,13 +326,22 @@ internal static class RootfsSetup
     /// An image volume (KEP-4639): the image's layers as a read-only overlay of their own on <paramref name="staging"/>,
     /// the sub path opened inside it (no symlink, no escape), and a detached copy of that, as a host volume's; the
     /// staging mount goes again at once. The copy keeps the overlay alive as long as the container's namespace.
+    /// In a pod with a user namespace the layers are id-mapped with it, as the root's are, so the image's owners are kept inside.
     /// </summary>
-    private static VolumeTree CloneImageVolume(ContainerMount mount, string staging)
+    private static VolumeTree CloneImageVolume(ContainerMount mount, string staging, SafeFileHandle? userNamespace)
     {
         System.IO.Directory.CreateDirectory(staging);
         try
         {
-            MountLayers(mount.ImageLayers, staging);
+            if (userNamespace is null)
+            {
+                MountLayers(mount.ImageLayers, staging);
+            }
+            else
+            {
+                using var layers = IdMappedLayers.Bind(mount.ImageLayers, staging + "-layers", userNamespace);
+                layers.MountOverlay(staging, ImageVolumeFlags);
+            }
         }
         catch (ErrnoException e)
         {
@@ -377,9 +364,18 @@ internal static class RootfsSetup
         ResolvedPaths.OpenInRoot(root, mount.ImageSubPath)
             ?? throw new InitStageException(StartFailure.InvalidSpec, $"image volume {mount.ContainerPath}: image_sub_path '{mount.ImageSubPath}' does not exist in the image");
 
-    /// <summary>A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is long.</summary>
+    private const MountFlags ImageVolumeFlags = MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev;
+
+    /// <summary>
+    /// A read-only overlay of <paramref name="layers"/> (no upper layer), relative to their common parent when the list is
+    /// long. Without an upper layer overlayfs needs two lower ones: a single layer gets an empty directory of the stage root below it.
+    /// </summary>
     private static void MountLayers(IReadOnlyList<string> layers, string target)
     {
+        if (layers.Count == 1)
+        {
+            layers = [layers[0], System.IO.Directory.CreateDirectory(target + "-empty").FullName];
+        }
         var options = "lowerdir=" + string.Join(':', layers);
         if (options.Length > 4000)
         {
@@ -389,7 +385,7 @@ internal static class RootfsSetup
         }
         try
         {
-            ContainerMounts.Mount("overlay", target, "overlay", MountFlags.ReadOnly | MountFlags.NoSuid | MountFlags.NoDev, options);
+            ContainerMounts.Mount("overlay", target, "overlay", ImageVolumeFlags, options);
         }
         finally
         {

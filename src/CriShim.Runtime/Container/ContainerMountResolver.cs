@@ -67,22 +67,11 @@ public static class ContainerMountResolver
 
     private static void Check(CriMount mount, UserNamespaceMappings? podUserNamespace)
     {
+        CheckMappings(mount, podUserNamespace);
         if (IsImageVolume(mount))
         {
             CheckImageVolume(mount);
             return;
-        }
-        if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
-        {
-            if (podUserNamespace is null)
-            {
-                throw new InvalidArgumentException($"mount {mount.ContainerPath} has uid/gid mappings, but its pod has no user namespace (userns_options mode POD)");
-            }
-            // As containerd: a volume is id-mapped with the pod's own namespace, so its mappings must be those.
-            if (!Sandbox.PodUserNamespace.AreThePods(mount.UidMappings, mount.GidMappings, podUserNamespace))
-            {
-                throw new InvalidArgumentException($"mount {mount.ContainerPath}: its uid/gid mappings differ from the pod's user namespace; only the pod's can be used");
-            }
         }
         CheckRecursiveReadOnly(mount);
         RequireAbsolute(mount.ContainerPath, "mount container_path");
@@ -98,6 +87,27 @@ public static class ContainerMountResolver
                 $"mount destination {mount.ContainerPath} follows the container's /dev symlink into {proc}; mounts into /proc are refused");
         }
         RequireAbsolute(mount.HostPath, $"host_path of the mount at {mount.ContainerPath}");
+    }
+
+    /// <summary>
+    /// Mappings on a mount need the pod's user namespace and, as in containerd, must be its own: a volume is id-mapped
+    /// with it. The kubelet sends them on every mount of a <c>hostUsers: false</c> pod, image volumes included (whose
+    /// layers the helper id-maps with the pod's namespace whenever it has one).
+    /// </summary>
+    private static void CheckMappings(CriMount mount, UserNamespaceMappings? podUserNamespace)
+    {
+        if (mount.UidMappings.Count + mount.GidMappings.Count == 0)
+        {
+            return;
+        }
+        if (podUserNamespace is null)
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath} has uid/gid mappings, but its pod has no user namespace (userns_options mode POD)");
+        }
+        if (!Sandbox.PodUserNamespace.AreThePods(mount.UidMappings, mount.GidMappings, podUserNamespace))
+        {
+            throw new InvalidArgumentException($"mount {mount.ContainerPath}: its uid/gid mappings differ from the pod's user namespace; only the pod's can be used");
+        }
     }
 
     /// <summary>
@@ -134,10 +144,6 @@ public static class ContainerMountResolver
         if (mount.HostPath.Length > 0)
         {
             throw new InvalidArgumentException($"mount {mount.ContainerPath} names both an image ({mount.Image.Image}) and a host_path");
-        }
-        if (mount.UidMappings.Count + mount.GidMappings.Count > 0)
-        {
-            throw new InvalidArgumentException($"image volume {mount.ContainerPath}: uid/gid mappings are not supported on image volumes");
         }
         var subPath = mount.ImageSubPath;
         if (subPath.StartsWith('/') || subPath.Split('/').Any(part => part == ".."))

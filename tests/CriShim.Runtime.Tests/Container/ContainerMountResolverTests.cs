@@ -85,6 +85,20 @@ public sealed class ContainerMountResolverTests : IDisposable
     }
 
     [Fact]
+    public void Image_volumes_take_the_pods_own_mappings_as_the_kubelet_sends_them()
+    {
+        var pod = new UserNamespaceMappings { Uids = [new IdMapping(0, 100000, 65536)], Gids = [new IdMapping(0, 100000, 65536)] };
+        var image = new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = "busybox" } };
+        image.UidMappings.Add(new IDMapping { HostId = 100000, ContainerId = 0, Length = 65536 });
+        image.GidMappings.Add(new IDMapping { HostId = 100000, ContainerId = 0, Length = 65536 });
+        // The helper id-maps the image's layers, never the overlay itself (overlayfs cannot be id-mapped).
+        Assert.False(Assert.Single(ContainerMountResolver.ResolveMounts([image], pod, _ => ["/layers/busybox"])).IdMapped);
+        Assert.Contains("no user namespace", Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], imageLayers: _ => [])).Message);
+        image.UidMappings[0].HostId = 200000;
+        Assert.Contains("differ", Assert.Throws<InvalidArgumentException>(() => ContainerMountResolver.ResolveMounts([image], pod, _ => [])).Message);
+    }
+
+    [Fact]
     public void Recursive_read_only_passes_through_when_read_only_and_private()
     {
         var mount = Mount(_dir.Path);
