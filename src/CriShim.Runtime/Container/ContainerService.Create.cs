@@ -159,6 +159,7 @@ public sealed partial class ContainerService
             Devices = devices,
             Directory = directory,
             StateDirectory = state.Path,
+            StageFiles = StageFileCopies.DirectoryIn(daemon.State),
             DefaultSeccomp = helper.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,
