@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using CriShim.Contract;
 using CriShim.Native;
@@ -97,15 +96,23 @@ internal static class SharedStageFiles
         }
     }
 
-    /// <summary>The copy's name: a digest of each file's path in the root and identity, so a rebuilt or upgraded file makes a new copy.</summary>
+    /// <summary>
+    /// The copy's name: a digest (64-bit FNV-1a) of each file's path in the root and identity, so a rebuilt or upgraded
+    /// file makes a new copy. Not a cryptographic hash on purpose: that would load OpenSSL into this process, and
+    /// <see cref="HelperFiles"/> would list it from then on. Nobody but root on the host can make a copy, so a name
+    /// only tells builds apart.
+    /// </summary>
     private static string Fingerprint(IReadOnlyList<(string Source, string Target)> files)
     {
-        var text = new StringBuilder();
+        var hash = 0xcbf29ce484222325UL;
         foreach (var (source, target) in files)
         {
             using var file = ResolvedPaths.OpenHost(source);
-            text.Append(target).Append('=').Append(FileStatus.IdentityOf(file)).Append('\n');
+            foreach (var b in Encoding.UTF8.GetBytes($"{target}={FileStatus.IdentityOf(file)}\n"))
+            {
+                hash = (hash ^ b) * 0x100000001b3UL;
+            }
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 16));
+        return hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 }
