@@ -65,12 +65,17 @@ internal sealed class InitStageRoot : IDisposable
         try
         {
             contents.Add(new StageContent(File.OpenHandle(specFile, FileMode.Open, FileAccess.Read), SpecFile, Bind: false));
-            foreach (var (source, target) in files)
+            if (shared is null)
             {
-                contents.Add(shared is null
-                    ? new StageContent(File.OpenHandle(source, FileMode.Open, FileAccess.Read), target, Bind: false)
-                    : new StageContent(ResolvedPaths.OpenInRoot(shared, target)
+                contents.AddRange(files.Select(f => new StageContent(File.OpenHandle(f.Source, FileMode.Open, FileAccess.Read), f.Target, Bind: false)));
+            }
+            else
+            {
+                foreach (var target in SharedBinds(files.Select(f => f.Target).ToList()))
+                {
+                    contents.Add(new StageContent(ResolvedPaths.OpenInRoot(shared, target)
                         ?? throw new InitStageException(StartFailure.Setup, $"{target} is missing from the helper's shared stage files"), target, Bind: true));
+                }
             }
         }
         catch
@@ -81,13 +86,25 @@ internal sealed class InitStageRoot : IDisposable
         return contents;
     }
 
+    /// <summary>
+    /// What of the shared copy is bound: a file at the root alone, any other with its whole directory of the copy (which
+    /// holds only the helper's files). A directory descriptor opened before pivot_root (<see cref="StageRootLoader"/>)
+    /// keeps finding its files after the stage root's mounts are detached only when they are not mounts of their own.
+    /// </summary>
+    private static IEnumerable<string> SharedBinds(IReadOnlyList<string> targets)
+    {
+        var directories = targets.Select(t => Path.GetDirectoryName(t)!).Where(d => d != "/").Distinct(StringComparer.Ordinal).ToList();
+        return targets.Where(t => Path.GetDirectoryName(t) == "/")
+            .Concat(directories.Where(d => !directories.Any(other => d.StartsWith(other + "/", StringComparison.Ordinal))));
+    }
+
     /// <summary>Mounts the stage root's tmpfs at <paramref name="directory"/> (whose mount must not propagate anywhere).</summary>
     public static void Mount(string directory) =>
         ContainerMounts.Mount("tmpfs", directory, "tmpfs", MountFlags.NoSuid | MountFlags.NoDev, "mode=0755");
 
     /// <summary>
     /// Puts <paramref name="contents"/> (see <see cref="OpenContents"/>, closed here) into the stage root at
-    /// <paramref name="directory"/>: a shared file as a read-only bind of it, any other as a copy.
+    /// <paramref name="directory"/>: a shared file or directory as a read-only bind of it, any other as a copy.
     /// </summary>
     public static void Populate(string directory, IReadOnlyList<StageContent> contents)
     {
@@ -99,8 +116,15 @@ internal sealed class InitStageRoot : IDisposable
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 if (bind)
                 {
-                    using (File.Create(path))
+                    if (ResolvedPaths.StatusOf(source).Kind == UnixFileKind.Directory)
                     {
+                        Directory.CreateDirectory(path);
+                    }
+                    else
+                    {
+                        using (File.Create(path))
+                        {
+                        }
                     }
                     using var on = ResolvedPaths.OpenHost(path);
                     using var tree = ContainerMounts.CloneTree(source);
