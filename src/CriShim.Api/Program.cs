@@ -2,6 +2,7 @@ using CriShim.Api.Composition;
 using CriShim.Api.Hosting;
 using CriShim.Api.Http2;
 using CriShim.Api.Services;
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Protocol;
 using CriShim.Runtime.Configuration;
@@ -87,6 +88,8 @@ app.MapCriShimMetrics(config);
 app.MapCriShimStreaming();
 
 var log = app.Services.GetRequiredService<ILogger<Program>>();
+// No helper runs yet: copies of a helper build that is gone (or half made by a killed one) go, the next start makes its own.
+ReleaseStageFiles();
 await UnixSocketEndpoint.BindAsync(config.Listen, () => app.StartAsync());
 log.LogInformation("crishim {Version} serving CRI on unix://{Socket} (root {Root}, state {State})",
     RuntimeIdentity.RuntimeVersion, config.Listen, config.Root, config.State);
@@ -102,7 +105,20 @@ GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compac
 
 // Stopping the daemon only stops serving: containers are not its children and keep running.
 await app.WaitForShutdownAsync();
+ReleaseStageFiles();
 log.LogInformation("crishim stopped; containers were left running");
 // Disposing the host flushes the console logger's queue: a return without it could lose the line above.
 await app.DisposeAsync();
 return 0;
+
+void ReleaseStageFiles()
+{
+    try
+    {
+        StageFileCopies.Release(config.State);
+    }
+    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+    {
+        log.LogWarning("releasing the helper's stage files in {Directory}: {Error}", StageFileCopies.DirectoryIn(config.State), e.Message);
+    }
+}

@@ -11,6 +11,9 @@ public sealed record ContainerProcessSpec
     /// <summary>Where the monitor writes <c>started.json</c>, <c>exit.json</c> and <c>monitor.log</c>.</summary>
     public required string StateDirectory { get; set; }
 
+    /// <summary>The helper's shared read-only copies of its own files for stage roots (<see cref="StageFileCopies"/>); null: each stage root copies them.</summary>
+    public string? StageFiles { get; set; }
+
     public required ProcessSpec Process { get; set; }
 
     public ContainerNamespaces Namespaces { get; set; } = new();

@@ -16,6 +16,9 @@ public sealed record ExecSpec
 
     public IReadOnlyList<string> CgroupProcsFiles { get; set; } = [];
 
+    /// <summary>As <see cref="ContainerProcessSpec.StageFiles"/>.</summary>
+    public string? StageFiles { get; set; }
+
     /// <summary>Kill the command (its whole process group) after this long; 0 waits forever.</summary>
     public long TimeoutMilliseconds { get; set; }
 

@@ -19,16 +19,17 @@ internal static class PauseRoot
     /// <summary>Any directory serves as the new root's mount point in the private namespace.</summary>
     private const string MountPoint = "/tmp";
 
-    private const string LoaderCache = "/etc/ld.so.cache";
-
     /// <summary>Builds the root and pivots into it; returns the kernel's last capability, read while the host's /proc is in view.</summary>
     public static int Enter()
     {
         var lastCapability = ThreadCapabilities.ReadLastCapability();
         Namespaces.UnshareCurrentThread(NamespaceKinds.Mount);
         ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
-        // Opened in the new namespace (a bind source must be in the caller's) and before the mount point is covered.
-        var sources = ExecNeeds().Select(path => (Path: path, Source: ResolvedPaths.OpenHost(path == Binary ? Environment.ProcessPath! : path))).ToList();
+        // Opened in the new namespace (a bind source must be in the caller's: /proc/self/exe would name the old
+        // namespace's mount, so the executable by its path) and before the mount point is covered.
+        var sources = HelperFiles.OfThisProcess().InRoot(Binary)
+            .Select(file => (Path: file.Target, Source: ResolvedPaths.OpenHost(file.Source == HelperFiles.Executable ? Environment.ProcessPath! : file.Source)))
+            .ToList();
         ContainerMounts.Mount("tmpfs", MountPoint, "tmpfs", MountFlags.NoSuid | MountFlags.NoDev, "size=64k,nr_inodes=64,mode=0755");
         foreach (var (path, source) in sources)
         {
@@ -50,7 +51,7 @@ internal static class PauseRoot
     /// <summary>In the confined image: removes everything from the root, makes it read-only and drops every privilege.</summary>
     public static void Seal(int lastCapability)
     {
-        foreach (var path in ExecNeeds())
+        foreach (var (_, path) in HelperFiles.OfThisProcess().InRoot(Binary))
         {
             ContainerMounts.Unmount(path);
             File.Delete(path);
@@ -72,8 +73,4 @@ internal static class PauseRoot
 
     public static string[] ConfinedArgs(int lastCapability) =>
         [Binary, "pause-confined", lastCapability.ToString(CultureInfo.InvariantCulture)];
-
-    /// <summary>What execve of this binary opens: the binary, the loader and libraries at the paths the loader used, its cache.</summary>
-    private static IEnumerable<string> ExecNeeds() =>
-        new[] { Binary }.Concat(LoadedObjects.Paths()).Concat(File.Exists(LoaderCache) ? [LoaderCache] : []).Distinct(StringComparer.Ordinal);
 }

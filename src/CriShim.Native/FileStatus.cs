@@ -22,4 +22,16 @@ public static class FileStatus
         var mode = (uint)st.st_mode;
         return (UnixFileKinds.Of(mode), (UnixFileMode)(mode & 0xFFF));
     }
+
+    /// <summary>
+    /// Which file <paramref name="fd"/> is and which version of it: device, inode, size and the modification and
+    /// change times to the nanosecond. Replacing or rewriting the file changes it.
+    /// </summary>
+    public static unsafe string IdentityOf(Microsoft.Win32.SafeHandles.SafeFileHandle fd)
+    {
+        Tmds.Linux.stat st;
+        Errno.Check(fstat((int)fd.DangerousGetHandle(), &st), "fstat");
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{(ulong)st.st_dev}:{(ulong)st.st_ino}:{(long)st.st_size}:{(long)st.st_mtim.tv_sec}.{(long)st.st_mtim.tv_nsec}:{(long)st.st_ctim.tv_sec}.{(long)st.st_ctim.tv_nsec}");
+    }
 }

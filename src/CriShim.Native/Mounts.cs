@@ -17,12 +17,19 @@ public static class Mounts
         Errno.Check(Libc.Mount(source, target, null, Libc.MS_BIND, null), "bind mount", $"{source} on {target}");
     }
 
-    /// <summary>Mounts a nosuid, nodev, noexec tmpfs with the given options (e.g. <c>mode=1777,size=65536k</c>).</summary>
-    public static void Tmpfs(string target, string options)
+    /// <summary>Mounts a nosuid, nodev tmpfs (noexec unless <paramref name="executable"/>) with the given options (e.g. <c>mode=1777,size=65536k</c>).</summary>
+    public static void Tmpfs(string target, string options, bool executable = false)
     {
         Directory.CreateDirectory(target);
-        Errno.Check(Libc.Mount("shm", target, "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV | Libc.MS_NOEXEC, options), "mount tmpfs", target);
+        Errno.Check(Libc.Mount("shm", target, "tmpfs", Libc.MS_NOSUID | Libc.MS_NODEV | (executable ? 0 : Libc.MS_NOEXEC), options), "mount tmpfs", target);
     }
+
+    /// <summary>
+    /// Remounts the file system at <paramref name="target"/> read-only as a whole (MS_REMOUNT without MS_BIND changes the
+    /// superblock): no file of it can be opened for writing through any mount, path or descriptor until it is remounted.
+    /// </summary>
+    public static void SealReadOnly(string target) =>
+        Errno.Check(Libc.Mount(null, target, null, Libc.MS_REMOUNT | Libc.MS_RDONLY | Libc.MS_NOSUID | Libc.MS_NODEV, null), "remount read-only", target);
 
     /// <summary>Lazily unmounts <paramref name="target"/>; false when nothing was mounted there (or it is gone).</summary>
     public static bool Unmount(string target)

@@ -128,6 +128,13 @@ public static class ResolvedPaths
         return buffer.Type;
     }
 
+    /// <summary>Whether the mount or file system <paramref name="fd"/> is on is read-only (fstatfs <c>ST_RDONLY</c>).</summary>
+    public static bool IsOnReadOnlyMount(SafeFileHandle fd)
+    {
+        Errno.Check(Libc.Fstatfs(fd.DangerousGetHandle(), out var buffer), "fstatfs");
+        return (buffer.Flags & Libc.ST_RDONLY) != 0;
+    }
+
     /// <summary>What <paramref name="fd"/> refers to: its kind and, for device nodes, the device number.</summary>
     public static unsafe (UnixFileKind Kind, ulong Device) StatusOf(SafeFileHandle fd)
     {

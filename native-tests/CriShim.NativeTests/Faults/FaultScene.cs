@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.NativeTests.Container;
 using CriShim.NativeTests.Infrastructure;
@@ -195,8 +196,11 @@ internal sealed class FaultScene : IAsyncDisposable
     {
         var problems = new List<string>();
         problems.AddRange(ProcessesInScene().Select(p => $"process {p}"));
+        // The helper's shared stage files are the daemon's, not any pod's: they stay until it stops.
+        var stageFiles = StageFileCopies.DirectoryIn(Daemon.State) + "/";
         problems.AddRange(File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4])
-            .Where(m => m.StartsWith(Daemon.WorkDir, StringComparison.Ordinal) && m != Daemon.Root).Select(m => $"mount {m}"));
+            .Where(m => m.StartsWith(Daemon.WorkDir, StringComparison.Ordinal) && m != Daemon.Root && !m.StartsWith(stageFiles, StringComparison.Ordinal))
+            .Select(m => $"mount {m}"));
         problems.AddRange(Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => h + CgroupRoot).Where(Directory.Exists).Select(c => $"cgroup {c}"));
         problems.AddRange(Network.AllocatedIps().Select(ip => $"host-local address {ip}"));
         var marker = $"dnat name: \\\"{NetworkName}\\\"";

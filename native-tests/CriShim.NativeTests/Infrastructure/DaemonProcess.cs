@@ -197,6 +197,8 @@ public sealed class DaemonProcess : IAsyncDisposable
         await StopAsync();
         try
         {
+            // A daemon that was killed left the helper's stage files mounted.
+            CriShim.Contract.StageFileCopies.Release(State);
             Directory.Delete(WorkDir, recursive: true);
         }
         catch (IOException)

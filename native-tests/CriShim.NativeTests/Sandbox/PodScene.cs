@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.NativeTests.Infrastructure;
 using CriShim.Protocol.V1;
@@ -83,8 +84,10 @@ internal sealed class PodScene : IAsyncDisposable
     public IReadOnlyList<string> CgroupDirectories() =>
         Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => h + CgroupRoot).Where(Directory.Exists).ToList();
 
+    /// <summary>Mounts under <paramref name="directory"/>; for a state directory, but the helper's shared stage files, which are the daemon's, not a pod's.</summary>
     public static IReadOnlyList<string> MountsUnder(string directory) =>
-        File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Split(' ')[4].StartsWith(directory, StringComparison.Ordinal)).ToList();
+        File.ReadAllLines("/proc/self/mountinfo").Where(l => l.Split(' ')[4] is var m && m.StartsWith(directory, StringComparison.Ordinal)
+            && !m.StartsWith(StageFileCopies.DirectoryIn(directory) + "/", StringComparison.Ordinal)).ToList();
 
     /// <summary>The namespace a process is in, as the inode link text (<c>net:[4026531840]</c>).</summary>
     public static string NamespaceOf(int pid, string kind) => new FileInfo($"/proc/{pid}/ns/{kind}").LinkTarget!;

@@ -36,6 +36,11 @@ internal static class ContainerStartMode
     private static ContainerStartResult SpawnMonitor(ContainerProcessSpec spec, string specFile)
     {
         PrivateDirectory.Create(spec.StateDirectory);
+        // Here, still in the host's mount namespace: the monitor's stage root binds the copy.
+        if (spec.StageFiles is { } stageFiles)
+        {
+            SharedStageFiles.Ensure(stageFiles);
+        }
         var monitorLog = Path.Combine(spec.StateDirectory, ContainerStateFiles.MonitorLog);
         var (read, write) = Descriptors.CreatePipe();
         using var reportPipe = read;

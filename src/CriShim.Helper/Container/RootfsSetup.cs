@@ -47,7 +47,7 @@ internal static class RootfsSetup
         var bidirectional = spec.Mounts.Any(m => m.Propagation == MountPropagation.Bidirectional);
         ContainerMounts.SetPropagation("/", (bidirectional ? MountFlags.Shared : MountFlags.Slave) | MountFlags.Recursive);
 
-        var contents = InitStageRoot.OpenContents(specFile);
+        var contents = InitStageRoot.OpenContents(specFile, spec.StageFiles);
         var stagePath = Path.GetFullPath(spec.Rootfs.MountPoint);
         System.IO.Directory.CreateDirectory(stagePath);
         // Copy the volumes now: a volume whose source lies on the root's parent mount (e.g. both on a

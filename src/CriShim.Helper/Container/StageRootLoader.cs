@@ -1,4 +1,3 @@
-using CriShim.Contract;
 using CriShim.Native;
 using Microsoft.Win32.SafeHandles;
 
@@ -6,7 +5,7 @@ namespace CriShim.Helper.Container;
 
 /// <summary>
 /// This helper's binary, dynamic loader and library directories as an init stage was started with them: the stage
-/// root's read-only copies (<see cref="InitStageRoot"/>), opened before the container's root replaces the stage root.
+/// root's read-only files (<see cref="InitStageRoot"/>), opened before the container's root replaces the stage root.
 /// A helper stage started once the container's root is in place runs through them (the loader given the binary and
 /// the libraries as <c>/proc/self/fd</c> paths), so it loads nothing from the container's root.
 /// </summary>
@@ -27,13 +26,11 @@ internal sealed class StageRootLoader : IDisposable
 
     public static StageRootLoader Open()
     {
-        var objects = LoadedObjects.Paths();
-        var loader = objects.FirstOrDefault(p => Path.GetFileName(p).StartsWith("ld-", StringComparison.Ordinal))
-            ?? throw new InitStageException(StartFailure.Setup, "the helper's dynamic loader is not among its loaded objects");
-        var directories = objects.Where(p => p != loader).Select(p => Path.GetDirectoryName(p)!).Distinct(StringComparer.Ordinal)
+        var files = HelperFiles.OfThisProcess();
+        var directories = files.Libraries.Select(p => Path.GetDirectoryName(p)!).Distinct(StringComparer.Ordinal)
             .Select(ResolvedPaths.OpenHost).ToList();
         return new StageRootLoader(
-            File.OpenHandle(InitStageRoot.Binary, FileMode.Open, FileAccess.Read), File.OpenHandle(loader, FileMode.Open, FileAccess.Read), directories);
+            File.OpenHandle(InitStageRoot.Binary, FileMode.Open, FileAccess.Read), File.OpenHandle(files.Loader, FileMode.Open, FileAccess.Read), directories);
     }
 
     public void Dispose()

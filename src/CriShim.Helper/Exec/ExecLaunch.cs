@@ -58,7 +58,7 @@ internal static class ExecLaunch
             var lastCapability = ThreadCapabilities.ReadLastCapability();
             using var stage = InitStageRoot.Leave();
             ContainerMounts.SetPropagation("/", MountFlags.Private | MountFlags.Recursive);
-            var contents = InitStageRoot.OpenContents(specFile);
+            var contents = InitStageRoot.OpenContents(specFile, spec.StageFiles);
             InitStageRoot.Mount(StageMountPoint);
             InitStageRoot.Populate(StageMountPoint, contents);
             InitStageRoot.Enter(StageMountPoint);

@@ -39,6 +39,10 @@ internal static class ExecMode
 
     private static ExecResult Execute(ExecSpec spec, string specFile)
     {
+        if (spec.StageFiles is { } stageFiles)
+        {
+            SharedStageFiles.Ensure(stageFiles);
+        }
         var (stdoutRead, stdoutWrite) = Descriptors.CreatePipe();
         var (stderrRead, stderrWrite) = Descriptors.CreatePipe();
         ChildProcess command;

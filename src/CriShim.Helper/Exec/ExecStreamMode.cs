@@ -64,6 +64,10 @@ internal static class ExecStreamMode
         try
         {
             spec = ContainerSpecFile.Read(specFile, ContainerJsonContext.Default.ExecSpec);
+            if (spec.StageFiles is { } stageFiles)
+            {
+                SharedStageFiles.Ensure(stageFiles);
+            }
             stdio = ProcessStdio.Create(spec.Process);
             try
             {

@@ -36,11 +36,19 @@ internal static partial class Libc
     [LibraryImport(Name, EntryPoint = "syscall", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial long MoveMountAt(long number, nint fromDirectoryFd, string fromPath, nint toDirectoryFd, string toPath, int flags);
 
-    /// <summary><c>struct statfs</c> on 64-bit Linux starts with the file system magic (<c>f_type</c>); the rest is not read.</summary>
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    internal const ulong MS_RDONLY = 0x1;
+    internal const ulong MS_REMOUNT = 0x20;
+    internal const long ST_RDONLY = 0x1;
+
+    /// <summary><c>struct statfs</c> on 64-bit Linux: the file system magic (<c>f_type</c>) and the mount flags (<c>f_flags</c>); the rest is not read.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
     internal struct StatFs
     {
+        [FieldOffset(0)]
         public long Type;
+
+        [FieldOffset(80)]
+        public long Flags;
     }
 
     [LibraryImport(Name, EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

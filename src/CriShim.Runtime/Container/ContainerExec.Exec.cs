@@ -91,6 +91,7 @@ public sealed partial class ContainerExec
             ContainerStartTime = container.Status.PidStartTime,
             Process = spec.Process with { Args = command.ToList(), Tty = tty, Stdin = stdin, StdinOnce = false },
             CgroupProcsFiles = spec.CgroupProcsFiles,
+            StageFiles = spec.StageFiles,
         };
     }
 }

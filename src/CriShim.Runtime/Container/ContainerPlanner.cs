@@ -119,6 +119,7 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
             Devices = devices,
             Directory = directory,
             StateDirectory = state.Path,
+            StageFiles = StageFileCopies.DirectoryIn(daemon.State),
             DefaultSeccomp = runtime.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
             CgroupProcsFiles = procsFiles,

@@ -41,6 +41,7 @@ public static class ContainerSpecBuilder
         {
             Id = inputs.Id,
             StateDirectory = inputs.StateDirectory,
+            StageFiles = inputs.StageFiles,
             Process = new ProcessSpec
             {
                 Args = ContainerCommandLine.Merge(config.Command, config.Args, inputs.Image.Entrypoint, inputs.Image.Cmd),

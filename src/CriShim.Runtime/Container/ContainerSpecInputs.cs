@@ -47,6 +47,9 @@ public sealed record ContainerSpecInputs
 
     public required ContainerDirectory Directory { get; init; }
     public required string StateDirectory { get; init; }
+
+    /// <summary>See <see cref="ContainerProcessSpec.StageFiles"/>.</summary>
+    public string? StageFiles { get; init; }
     public string? LogPath { get; init; }
     public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
     public IReadOnlyList<string> MonitorCgroupProcsFiles { get; init; } = [];
