@@ -1,12 +1,13 @@
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Streaming;
 
 namespace CriShim.Api.Composition;
 
-/// <summary>Containers: their store under <c>{root}/containers</c>, the service (also the pods' <see cref="IPodContainers"/>) and start-up recovery.</summary>
+/// <summary>Containers: their store under <c>{root}/containers</c>, the service (also the pods' <see cref="IPodContainers"/>), checkpoints with criu and start-up recovery.</summary>
 public static class ContainerComposition
 {
     /// <summary>Needs the sandbox and image registrations (stores, cgroups, the runtime helper binary).</summary>
@@ -18,6 +19,8 @@ public static class ContainerComposition
         services.AddSingleton<ILayerUsers>(p => p.GetRequiredService<ContainerStore>());
         services.AddSingleton<ContainerRuntimeHelper>();
         services.AddSingleton<ContainerService>();
+        services.AddSingleton(_ => new Criu());
+        services.AddSingleton<ContainerCheckpointer>();
         services.AddSingleton<IPodContainers>(p => p.GetRequiredService<ContainerService>());
         services.AddSingleton<IContainerStreaming, ContainerStreaming>();
         services.AddHostedService<ContainerRecovery>();
