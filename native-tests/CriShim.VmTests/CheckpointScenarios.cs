@@ -64,7 +64,7 @@ internal static class CheckpointScenarios
         var second = await Pod.RunAsync(daemon, "ckpt-to");
         try
         {
-            var restored = await second.StartAsync("counter", ["ignored: the process comes from the checkpoint"], image: location);
+            var restored = await second.StartAsync("counter", Counter, image: location);
             await restored.WaitForLogAsync("\n", TimeSpan.FromSeconds(60));
             var firstRestored = FirstCount(restored.Log());
             Check.True(firstRestored > 1 && firstRestored <= atCheckpoint + 2,

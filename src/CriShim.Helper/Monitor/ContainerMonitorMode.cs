@@ -114,6 +114,10 @@ internal static class ContainerMonitorMode
 
     private static ContainerStartedRecord Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
     {
+        if (spec.Restore is { } restore)
+        {
+            return CriuRestoreLaunch.Start(spec, restore, stdio);
+        }
         HostVolumePropagation.Prepare(spec.Mounts);
         using var pidNamespace = JoinNamespaces(spec.Namespaces);
         var (parentEnd, childEnd) = Descriptors.CreateSocketPair();

@@ -4,6 +4,7 @@ using CriShim.Native;
 using CriShim.Contract;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
@@ -38,8 +39,11 @@ public sealed partial class ContainerService
         {
             throw new FailedPreconditionException($"pod sandbox {sandbox.Id} is stopped; containers can only be created in a ready pod");
         }
-        var image = images.Resolve(config.Image.Image)
-            ?? throw new NotFoundException($"image '{config.Image.Image}' is not present on this node; pull it first");
+        // A checkpoint archive brings the ID of the image its container ran.
+        var archive = CheckpointRestore.IsArchive(config.Image.Image) ? config.Image.Image : null;
+        var imageReference = archive is null ? config.Image.Image : CheckpointRestore.ImageIdOf(archive);
+        var image = images.Resolve(imageReference)
+            ?? throw new NotFoundException($"image '{imageReference}' is not present on this node; pull it first");
         var logPath = ContainerLogPath.Resolve(sandbox.Config.LogDirectory, config.LogPath);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -113,6 +117,11 @@ public sealed partial class ContainerService
         FaultPoint.Reach("create-container.after-cgroup");
         steps.Step("cgroups");
 
+        if (archive is not null)
+        {
+            spec.Restore = CheckpointRestore.Prepare(archive, directory, spec);
+            steps.Step("checkpoint archive");
+        }
         AtomicFile.Write(directory.Spec, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
         FaultPoint.Reach("create-container.before-record");
         steps.Step("spec file");

@@ -20,6 +20,9 @@ public static class CheckpointMetadata
     /// <summary>runc's name for the targets of the init's fds 0-2 at dump time, which a restore hands new ones for.</summary>
     public const string Descriptors = "descriptors.json";
 
+    /// <summary>crishim's list of the mount points the dump declared external, each of which a restore must bind.</summary>
+    public const string ExternalMounts = "crishim-external-mounts.json";
+
     public const string RuntimeName = "crishim";
 
     public static byte[] Config(ContainerRecord record, DateTimeOffset checkpointedAt) => Json(w =>

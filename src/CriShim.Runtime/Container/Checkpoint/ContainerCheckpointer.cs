@@ -62,6 +62,7 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
         {
             var images = Path.Combine(work, CheckpointMetadata.ImagesDirectory);
             Directory.CreateDirectory(images);
+            var stdio = Enumerable.Range(0, 3).Select(fd => StdioKey(pid, fd)).ToArray();
             var dump = new CriuDump
             {
                 Pid = pid,
@@ -70,9 +71,11 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
                 ExternalNetworkNamespace = ForeignNamespace(pid, "net"),
                 ExternalPidNamespace = spec.Namespaces.PidMode == PidNamespaceMode.New ? null : ForeignNamespace(pid, "pid"),
                 ExternalMounts = CriuExternalMounts.ForDump(spec, File.ReadAllText($"/proc/{pid}/mountinfo")),
+                ExternalFiles = stdio.Where(k => k.StartsWith("file[", StringComparison.Ordinal)).Distinct().ToList(),
             };
-            File.WriteAllBytes(Path.Combine(images, CheckpointMetadata.Descriptors), JsonSerializer.SerializeToUtf8Bytes(
-                Enumerable.Range(0, 3).Select(fd => LinkOrEmpty($"/proc/{pid}/fd/{fd}")).ToArray(), CheckpointJsonContext.Default.StringArray));
+            File.WriteAllBytes(Path.Combine(images, CheckpointMetadata.Descriptors), JsonSerializer.SerializeToUtf8Bytes(stdio, CheckpointJsonContext.Default.StringArray));
+            File.WriteAllBytes(Path.Combine(images, CheckpointMetadata.ExternalMounts),
+                JsonSerializer.SerializeToUtf8Bytes(dump.ExternalMounts.ToArray(), CheckpointJsonContext.Default.StringArray));
             var (exitCode, output) = await criu.RunAsync(dump.Arguments(), timeout);
             if (exitCode != 0)
             {
@@ -115,13 +118,26 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
         return ulong.Parse(theirs.AsSpan(open + 1, theirs.Length - open - 2), CultureInfo.InvariantCulture);
     }
 
-    private static string LinkOrEmpty(string path)
+    /// <summary>
+    /// What the init's fd is to criu: <c>pipe:[inode]</c> (the monitor's pipes), or, for a file the monitor opened on the
+    /// host (/dev/null), <c>file[mnt_id:inode]</c> in hex, which the dump declares external; a restore hands the new
+    /// monitor's descriptor under that key. Empty when the fd is closed.
+    /// </summary>
+    private static string StdioKey(int pid, int fd)
     {
         try
         {
-            return File.ResolveLinkTarget(path, returnFinalTarget: false)?.LinkTarget ?? "";
+            var target = File.ResolveLinkTarget($"/proc/{pid}/fd/{fd}", returnFinalTarget: false)?.LinkTarget ?? "";
+            if (!target.StartsWith('/'))
+            {
+                return target;
+            }
+            var mountId = File.ReadLines($"/proc/{pid}/fdinfo/{fd}").Select(l => l.Split(':', 2))
+                .Where(f => f.Length == 2 && f[0] == "mnt_id").Select(f => int.Parse(f[1].Trim(), CultureInfo.InvariantCulture)).First();
+            using var file = File.OpenHandle($"/proc/{pid}/fd/{fd}", FileMode.Open, FileAccess.Read);
+            return $"file[{mountId:x}:{FileNodes.Status(file).Inode:x}]";
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             return "";
         }

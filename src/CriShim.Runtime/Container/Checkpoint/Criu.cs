@@ -1,23 +1,23 @@
 using System.Diagnostics;
+using CriShim.Contract;
 using CriShim.Runtime.Errors;
 
 namespace CriShim.Runtime.Container.Checkpoint;
 
 /// <summary>
-/// The <c>criu</c> executable: found once on the usual sbin paths, and checked once with <c>criu check</c>,
+/// The <c>criu</c> executable (<see cref="CriuExecutable"/>), checked once with <c>criu check</c>,
 /// whose verdict is kept for the daemon's life (a kernel does not learn new features while it runs). On a
 /// host where criu cannot work, every checkpoint answers FailedPrecondition with criu's own reason.
 /// </summary>
 public sealed class Criu
 {
-    private static readonly string[] SearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);
     private readonly Lazy<Task<string?>> _verdict;
 
     /// <param name="path">The executable to use instead of the first criu on the sbin paths; it too counts only if it exists.</param>
     public Criu(string? path = null)
     {
-        Path = (path is null ? SearchPath.Select(d => System.IO.Path.Combine(d, "criu")) : [path]).FirstOrDefault(File.Exists);
+        Path = path is null ? CriuExecutable.Find() : File.Exists(path) ? path : null;
         _verdict = new Lazy<Task<string?>>(CheckAsync);
     }
 
@@ -83,17 +83,6 @@ public sealed class Criu
         }
     }
 
-    /// <summary>criu's error lines (its log prefixes them with a timestamp) without their source locations, or its last line when it wrote none.</summary>
-    public static string Reason(string output, int exitCode)
-    {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var errors = lines.Where(l => l.Contains("Error (", StringComparison.Ordinal))
-            .Select(l => l.IndexOf("): ", StringComparison.Ordinal) is var at and >= 0 ? l[(at + 3)..] : l)
-            .ToList();
-        if (errors.Count > 0)
-        {
-            return string.Join("; ", errors);
-        }
-        return lines.Length > 0 ? lines[^1] : $"exit code {exitCode}";
-    }
+    /// <summary>See <see cref="CriuExecutable.Errors"/>.</summary>
+    public static string Reason(string output, int exitCode) => CriuExecutable.Errors(output, exitCode);
 }

@@ -1,16 +1,16 @@
+using CriShim.Contract;
+
 namespace CriShim.Runtime.Container.Checkpoint;
 
 /// <summary>
 /// The <c>criu dump</c> of one container: its init and every descendant, left running afterwards (the
 /// kubelet's checkpoint API copies a container, it does not stop it). The pod's network namespace, and its PID
 /// namespace when the container shares it, outlive the container and are declared external by inode
-/// (<c>extRootNetNS</c>/<c>extRootPidNS</c>, the keys runc and CRI-O use), so a restore joins the new pod's
+/// (<see cref="CheckpointRestoreSpec.NetworkNamespaceKey"/>), so a restore joins the new pod's
 /// instead. Cgroups are the runtime's: criu records none and a restore puts the tree where criu runs.
 /// </summary>
 public sealed record CriuDump
 {
-    public const string NetworkKey = "extRootNetNS";
-    public const string PidKey = "extRootPidNS";
     public const string LogFile = "dump.log";
 
     public required int Pid { get; init; }
@@ -26,6 +26,9 @@ public sealed record CriuDump
     /// <summary>Container paths of the mounts that come from the host (<see cref="CriuExternalMounts.ForDump"/>).</summary>
     public IReadOnlyList<string> ExternalMounts { get; init; } = [];
 
+    /// <summary>Files the init holds from outside the container (its /dev/null stdin) as criu's <c>file[mnt_id:inode]</c> keys.</summary>
+    public IReadOnlyList<string> ExternalFiles { get; init; } = [];
+
     public IReadOnlyList<string> Arguments()
     {
         var args = new List<string>
@@ -36,15 +39,19 @@ public sealed record CriuDump
         };
         if (ExternalNetworkNamespace is { } net)
         {
-            args.AddRange(["--external", $"net[{net}]:{NetworkKey}"]);
+            args.AddRange(["--external", $"net[{net}]:{CheckpointRestoreSpec.NetworkNamespaceKey}"]);
         }
         if (ExternalPidNamespace is { } pid)
         {
-            args.AddRange(["--external", $"pid[{pid}]:{PidKey}"]);
+            args.AddRange(["--external", $"pid[{pid}]:{CheckpointRestoreSpec.PidNamespaceKey}"]);
         }
         foreach (var point in ExternalMounts)
         {
             args.AddRange(["--external", $"mnt[{point}]:{point}"]);
+        }
+        foreach (var key in ExternalFiles)
+        {
+            args.AddRange(["--external", key]);
         }
         return args;
     }

@@ -6,7 +6,7 @@ namespace CriShim.Runtime.Container.Checkpoint;
 /// <summary>
 /// The mounts of a container that come from the host and so are not part of its checkpoint: the pod's
 /// /etc files and /dev/shm, volumes (with what lies mounted under them) and the files masked with the host's
-/// /dev/null. criu records each as <c>--external mnt[container path]:key</c> with the container path as key,
+/// /dev/null, the container's cgroup directories. criu records each as <c>--external mnt[container path]:key</c> with the container path as key,
 /// as runc does, and a restore binds whatever the new container's spec puts at that path
 /// (<see cref="Sources"/>). Everything else (the overlay root, /proc, /sys, /dev, devpts, mqueue, the masking
 /// tmpfs, read-only binds of the container's own mounts) criu dumps and makes anew.
@@ -15,6 +15,8 @@ public static class CriuExternalMounts
 {
     /// <summary>Where the host's /dev/null comes from for masked files; the same on every node.</summary>
     public const string MaskSource = "/dev/null";
+
+    private const string CgroupRoot = "/sys/fs/cgroup";
 
     /// <summary>
     /// The container paths to declare external at dump: the spec's binds, and of the mounts in the container's
@@ -34,7 +36,8 @@ public static class CriuExternalMounts
         {
             var underVolume = spec.Mounts.Any(m => IsBelow(point, Normal(m.ContainerPath)));
             var maskedFile = spec.MaskedPaths.Contains(point) && fsType != "tmpfs";
-            if ((binds.ContainsKey(point) || underVolume || maskedFile) && !external.Contains(point))
+            var cgroup = fsType is "cgroup" or "cgroup2";
+            if ((binds.ContainsKey(point) || underVolume || maskedFile || cgroup) && !external.Contains(point))
             {
                 external.Add(point);
             }
@@ -56,10 +59,17 @@ public static class CriuExternalMounts
         return sources;
     }
 
-    /// <summary>The volumes and the pod's files, a volume winning over a pod file at the same path.</summary>
+    /// <summary>The volumes, the pod's files and the container's cgroup directories, a volume winning over the others at the same path.</summary>
     private static Dictionary<string, string> BindSources(ContainerProcessSpec spec)
     {
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
+        // v2: the container's cgroup directory is /sys/fs/cgroup; v1: each hierarchy's is /sys/fs/cgroup/<hierarchy>.
+        var cgroups = spec.CgroupProcsFiles.Select(f => Path.GetDirectoryName(f)!).ToList();
+        foreach (var directory in cgroups)
+        {
+            var point = cgroups.Count == 1 ? CgroupRoot : $"{CgroupRoot}/{directory[(CgroupRoot.Length + 1)..].Split('/')[0]}";
+            sources[point] = directory;
+        }
         foreach (var mount in spec.Mounts)
         {
             sources[Normal(mount.ContainerPath)] = mount.HostPath;

@@ -23,4 +23,8 @@ public sealed class CriuDumpTests
     [Fact]
     public void A_shared_pid_namespace_is_external_too() =>
         Assert.Contains("pid[7]:extRootPidNS", new CriuDump { Pid = 1, ImagesDirectory = "/i", WorkDirectory = "/w", ExternalPidNamespace = 7 }.Arguments());
+
+    [Fact]
+    public void Host_files_the_init_holds_are_external_by_key() =>
+        Assert.Contains("file[1d:4]", new CriuDump { Pid = 1, ImagesDirectory = "/i", WorkDirectory = "/w", ExternalFiles = ["file[1d:4]"] }.Arguments());
 }

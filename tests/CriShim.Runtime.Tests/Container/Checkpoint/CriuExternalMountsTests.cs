@@ -18,6 +18,7 @@ public sealed class CriuExternalMountsTests
         607 601 0:5 /null /proc/kcore ro - devtmpfs udev rw
         608 601 0:93 / /proc/scsi ro - tmpfs tmpfs ro
         609 601 0:91 /sys /proc/sys ro - proc proc rw
+        610 600 0:30 /kubepods/pod1/crishim-c /sys/fs/cgroup ro - cgroup2 cgroup2 rw
         """;
 
     private static ContainerProcessSpec Spec(params ContainerMount[] mounts) => new()
@@ -31,6 +32,7 @@ public sealed class CriuExternalMountsTests
         MaskedPaths = ["/proc/kcore", "/proc/scsi"],
         ReadonlyPaths = ["/proc/sys"],
         Mounts = mounts,
+        CgroupProcsFiles = ["/sys/fs/cgroup/kubepods/pod1/crishim-c/cgroup.procs"],
     };
 
     [Fact]
@@ -38,7 +40,7 @@ public sealed class CriuExternalMountsTests
     {
         var external = CriuExternalMounts.ForDump(Spec(new ContainerMount { ContainerPath = "data/", HostPath = "/srv/data" }), MountInfo);
 
-        Assert.Equal(["/dev/shm", "/etc/hosts", "/data", "/data/sub dir", "/proc/kcore"], external);
+        Assert.Equal(["/dev/shm", "/etc/hosts", "/data", "/data/sub dir", "/proc/kcore", "/sys/fs/cgroup"], external);
     }
 
     [Fact]
@@ -50,6 +52,7 @@ public sealed class CriuExternalMountsTests
         Assert.Equal("/new/data/sub dir", CriuExternalMounts.SourceOf("/data/sub dir", sources));
         Assert.Equal(CriuExternalMounts.MaskSource, CriuExternalMounts.SourceOf("/proc/kcore", sources));
         Assert.Equal("/run/crishim/pods/p/hosts", CriuExternalMounts.SourceOf("/etc/hosts", sources));
+        Assert.Equal("/sys/fs/cgroup/kubepods/pod1/crishim-c", CriuExternalMounts.SourceOf("/sys/fs/cgroup", sources));
         Assert.Null(CriuExternalMounts.SourceOf("/elsewhere", sources));
     }
 
