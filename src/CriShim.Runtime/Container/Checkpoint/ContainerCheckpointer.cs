@@ -107,8 +107,8 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
     /// <summary>The inode of the process's namespace of <paramref name="kind"/> when it is not the daemon's own (a pod's).</summary>
     private static ulong? ForeignNamespace(int pid, string kind)
     {
-        var theirs = File.ResolveLinkTarget($"/proc/{pid}/ns/{kind}", returnFinalTarget: false)?.LinkTarget;
-        var ours = File.ResolveLinkTarget($"/proc/self/ns/{kind}", returnFinalTarget: false)?.LinkTarget;
+        var theirs = new FileInfo($"/proc/{pid}/ns/{kind}").LinkTarget;
+        var ours = new FileInfo($"/proc/self/ns/{kind}").LinkTarget;
         if (theirs is null || theirs == ours)
         {
             return null;
@@ -127,7 +127,7 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
     {
         try
         {
-            var target = File.ResolveLinkTarget($"/proc/{pid}/fd/{fd}", returnFinalTarget: false)?.LinkTarget ?? "";
+            var target = new FileInfo($"/proc/{pid}/fd/{fd}").LinkTarget ?? "";
             if (!target.StartsWith('/'))
             {
                 return target;
