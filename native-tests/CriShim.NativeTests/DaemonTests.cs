@@ -58,18 +58,6 @@ public sealed class DaemonTests
     }
 
     [RootFact]
-    public async Task An_rpc_that_is_not_built_yet_answers_unimplemented_with_its_name()
-    {
-        await using var daemon = await DaemonProcess.StartAsync();
-
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await daemon.Runtime.CheckpointContainerAsync(new CheckpointContainerRequest { ContainerId = "x" }));
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Contains("CheckpointContainer", error.Status.Detail);
-    }
-
-    [RootFact]
     public async Task Pod_cidr_survives_a_restart_and_a_bad_one_is_refused()
     {
         await using var daemon = await DaemonProcess.StartAsync();

@@ -49,6 +49,9 @@ internal sealed class Container(VmDaemon daemon, string id, string logPath)
         throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"container {id} did not exit within {timeout}"));
     }
 
+    /// <summary>The container's CRI log file as it is now (empty before the first line).</summary>
+    public string Log() => File.Exists(logPath) ? File.ReadAllText(logPath) : "";
+
     /// <summary>Waits until the container's CRI log has a line containing <paramref name="text"/>.</summary>
     public async Task WaitForLogAsync(string text, TimeSpan timeout)
     {

@@ -32,11 +32,14 @@ internal sealed class Pod(VmDaemon daemon, string id, PodSandboxConfig config)
         return new Pod(daemon, response.PodSandboxId, config);
     }
 
+    /// <summary>Creates and starts a container of the test image, or of the checkpoint archive at <paramref name="image"/>.</summary>
     public async Task<Container> StartAsync(string name, string[] command, LinuxContainerResources? resources = null, Device[]? devices = null,
-        SecurityProfile? seccomp = null)
+        SecurityProfile? seccomp = null, string? image = null)
     {
-        var image = $"{daemon.RegistryHost}/{PodCgroupScenarios.Repository}:{PodCgroupScenarios.Tag}";
-        await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image }, SandboxConfig = config });
+        var registryImage = $"{daemon.RegistryHost}/{PodCgroupScenarios.Repository}:{PodCgroupScenarios.Tag}";
+        await daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = registryImage }, SandboxConfig = config });
+        // A checkpoint archive (a path, as the kubelet and CRI-O take it) is not pulled; its own image is the registry's.
+        image ??= registryImage;
         var containerConfig = new ContainerConfig
         {
             Metadata = new ContainerMetadata { Name = name },

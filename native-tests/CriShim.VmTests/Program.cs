@@ -10,6 +10,7 @@ IEnumerable<VmTestCase> all =
 [
     .. DaemonScenarios.All, .. PodCgroupScenarios.All, .. StatsAndEventsScenarios.All, .. MissingControllerScenarios.All,
     .. CriFieldsScenarios.All, .. InPlaceResizeScenarios.All, .. MonitorCgroupScenarios.All, .. KubeletScenarios.All,
+    .. CheckpointScenarios.All,
 ];
 var cases = all.Where(c => c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)).ToList();
 

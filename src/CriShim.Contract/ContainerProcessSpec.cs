@@ -62,6 +62,9 @@ public sealed record ContainerProcessSpec
     /// <summary>Wanted <c>oom_score_adj</c>; when lowering is refused it is clamped to the inherited value.</summary>
     public int? OomScoreAdj { get; set; }
 
+    /// <summary>Set when the container is restored from a checkpoint rather than started from its command.</summary>
+    public CheckpointRestoreSpec? Restore { get; set; }
+
     /// <summary>The CRI log file (sandbox log directory + container log path); null discards output.</summary>
     public string? LogPath { get; set; }
 

@@ -69,11 +69,22 @@ public static class FileNodes
                 throw Errno.Last("lstat", path);
             }
         }
-        return new FileNodeStatus(
+        return StatusFrom(st);
+    }
+
+    /// <summary>fstat of what <paramref name="fd"/> refers to (an O_PATH descriptor of a symlink gives the symlink).</summary>
+    public static unsafe FileNodeStatus Status(Microsoft.Win32.SafeHandles.SafeFileHandle fd)
+    {
+        Tmds.Linux.stat st;
+        Errno.Check(fstat((int)fd.DangerousGetHandle(), &st), "fstat");
+        return StatusFrom(st);
+    }
+
+    private static FileNodeStatus StatusFrom(in Tmds.Linux.stat st) =>
+        new(
             (uint)st.st_mode, (int)(uint)st.st_uid, (int)(uint)st.st_gid, (ulong)st.st_dev, (ulong)st.st_ino, (ulong)st.st_nlink,
             (long)st.st_blocks * 512, Major((ulong)st.st_rdev), Minor((ulong)st.st_rdev),
             DateTimeOffset.FromUnixTimeSeconds(st.st_mtim.tv_sec).AddTicks(st.st_mtim.tv_nsec / 100));
-    }
 
     private static ulong MakeDevice(uint major, uint minor) =>
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) |

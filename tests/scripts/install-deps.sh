@@ -2,7 +2,7 @@
 # Installs the Debian packages the tests use, only those missing; arguments name extra packages
 # (bench/run.sh adds containerd and runc).
 set -euo pipefail
-packages=(qemu-system-x86 kmod cpio xz-utils busybox-static iproute2 iptables containernetworking-plugins iputils-ping docker-registry apache2-utils openssl libseccomp2 gcc libc6-dev procps util-linux "$@")
+packages=(qemu-system-x86 kmod cpio xz-utils busybox-static iproute2 iptables containernetworking-plugins iputils-ping docker-registry apache2-utils openssl libseccomp2 gcc libc6-dev procps util-linux criu "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once, cached in out/vm/) what `make vm-test` boots: an uncompressed Debian 6.1 kernel and an
-# uncompressed busybox initramfs that loads the 9p, virtio, overlay, bridge and veth modules in
-# modules.dep order. The kernel package is fetched with apt-get download and unpacked with dpkg -x.
+# uncompressed busybox initramfs that loads the 9p, virtio, overlay, bridge, veth (and for criu nf_tables,
+# sock diag, tun) modules in modules.dep order. The kernel package is fetched with apt-get download and unpacked with dpkg -x.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 vm=out/vm
@@ -28,7 +28,7 @@ fi
 version=$(cat "$vm/kernel.version")
 modules="$vm/kpkg/lib/modules/$version"
 
-if [ ! -f "$vm/initramfs.cpio" ] || [ tests/vm/init -nt "$vm/initramfs.cpio" ]; then
+if [ ! -f "$vm/initramfs.cpio" ] || [ tests/vm/init -nt "$vm/initramfs.cpio" ] || [ tests/vm/build-vm.sh -nt "$vm/initramfs.cpio" ]; then
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
   mkdir -p "$root"/{bin,dev,proc,sys,host,newroot,results,modules}
@@ -45,7 +45,10 @@ if [ ! -f "$vm/initramfs.cpio" ] || [ tests/vm/init -nt "$vm/initramfs.cpio" ]; 
     for l in "${loaded[@]}"; do [ "$l" = "$path" ] && return 0; done
     loaded+=("$path")
   }
-  for m in virtio_mmio 9pnet_virtio 9p overlay bridge veth br_netfilter; do load "$m"; done
+  # criu (checkpoint scenarios) needs the socket diag modules, nf_tables for its kernel feature probe (with
+  # crc32c_generic, the soft dependency of libcrc32c that modules.dep does not list), and tun.
+  for m in virtio_mmio 9pnet_virtio 9p overlay bridge veth br_netfilter \
+    crc32c_generic nf_tables unix_diag inet_diag tcp_diag udp_diag netlink_diag af_packet_diag tun; do load "$m"; done
   for path in "${loaded[@]}"; do
     cp "$modules/$path" "$root/modules/"
     basename "$path" >> "$root/modules/order"

@@ -1,12 +1,13 @@
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Streaming;
 
 namespace CriShim.Api.Composition;
 
-/// <summary>Containers: their store under <c>{root}/containers</c>, the lifecycle, inspection and exec services over the runtime helper (and the pods' <see cref="IPodContainers"/>) and start-up recovery.</summary>
+/// <summary>Containers: their store under <c>{root}/containers</c>, the lifecycle, inspection and exec services over the runtime helper (and the pods' <see cref="IPodContainers"/>), checkpoints with criu and start-up recovery.</summary>
 public static class ContainerComposition
 {
     /// <summary>Needs the sandbox and image registrations (stores, cgroups, the runtime helper binary).</summary>
@@ -27,6 +28,8 @@ public static class ContainerComposition
         services.AddSingleton<IContainerInspection>(p => p.GetRequiredService<ContainerInspection>());
         services.AddSingleton<IContainerExec, ContainerExec>();
         services.AddSingleton<IPodContainers, PodContainers>();
+        services.AddSingleton(_ => new Criu());
+        services.AddSingleton<ContainerCheckpointer>();
         services.AddSingleton<IContainerStreaming, ContainerStreaming>();
         services.AddHostedService<ContainerRecovery>();
         return services;

@@ -1,6 +1,7 @@
 using CriShim.Api.Streaming;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Container;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Events;
@@ -15,7 +16,7 @@ namespace CriShim.Api.Services;
 /// RPCs not overridden here answer UNIMPLEMENTED with their name (see <see cref="ErrorInterceptor"/>).
 /// </summary>
 internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, SandboxService sandboxes, IContainerLifecycle containers,
-    IContainerInspection inspection, IContainerExec execs, ContainerEventBroadcaster events, StreamingRequests streaming) : RuntimeService.RuntimeServiceBase
+    IContainerInspection inspection, IContainerExec execs, ContainerEventBroadcaster events, StreamingRequests streaming, ContainerCheckpointer checkpointer) : RuntimeService.RuntimeServiceBase
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
         new() { ContainerId = await containers.CreateAsync(request.PodSandboxId, request.Config) };
@@ -60,6 +61,12 @@ internal sealed partial class CriRuntimeService(RuntimeStatusReporter status, Sa
     {
         await sandboxes.UpdateResourcesAsync(request.PodSandboxId, request.Overhead, request.Resources);
         return new UpdatePodSandboxResourcesResponse();
+    }
+
+    public override async Task<CheckpointContainerResponse> CheckpointContainer(CheckpointContainerRequest request, ServerCallContext context)
+    {
+        await containers.CheckpointAsync(checkpointer, request.ContainerId, request.Location, request.Timeout);
+        return new CheckpointContainerResponse();
     }
 
     public override async Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context)

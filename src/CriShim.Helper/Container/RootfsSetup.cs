@@ -200,7 +200,7 @@ internal static class RootfsSetup
         return devNull;
     }
 
-    private static void MountOverlay(ContainerRootfs rootfs, string target)
+    internal static void MountOverlay(ContainerRootfs rootfs, string target)
     {
         if (rootfs.LowerDirectories.Count == 0)
         {

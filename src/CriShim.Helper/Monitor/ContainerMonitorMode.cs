@@ -115,6 +115,10 @@ internal static class ContainerMonitorMode
 
     private static (ChildProcess Container, ContainerStartedRecord Started) Start(ContainerProcessSpec spec, string specFile, ProcessStdio stdio)
     {
+        if (spec.Restore is { } restore)
+        {
+            return CriuRestoreLaunch.Start(spec, restore, stdio);
+        }
         HostVolumePropagation.Prepare(spec.Mounts);
         using var pidNamespace = JoinNamespaces(spec.Namespaces);
         ProcessIdentity identity = default;

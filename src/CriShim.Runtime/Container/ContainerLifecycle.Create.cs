@@ -2,6 +2,7 @@ using System.Text.Json;
 using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Protocol.V1;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Daemon;
 using CriShim.Runtime.Sandbox;
 using CriShim.Runtime.Store;
@@ -62,6 +63,11 @@ public sealed partial class ContainerLifecycle
         FaultPoint.Reach("create-container.after-cgroup");
         steps.Step("cgroups");
 
+        if (plan.CheckpointArchive is { } archive)
+        {
+            spec.Restore = CheckpointRestore.Prepare(archive, plan.Directory, spec);
+            steps.Step("checkpoint archive");
+        }
         AtomicFile.Write(record.SpecFile, JsonSerializer.SerializeToUtf8Bytes(spec, ContainerJsonContext.Default.ContainerProcessSpec));
         FaultPoint.Reach("create-container.before-record");
         steps.Step("spec file");

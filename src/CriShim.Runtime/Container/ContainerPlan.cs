@@ -29,4 +29,7 @@ public sealed record ContainerPlan
 
     /// <summary>The limits as CRI sent them (kept for status), null when none.</summary>
     public LinuxContainerResources? Resources { get; init; }
+
+    /// <summary>The checkpoint archive the container is restored from (its image was that archive's path), else null.</summary>
+    public string? CheckpointArchive { get; init; }
 }

@@ -4,6 +4,7 @@ using CriShim.Native;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
+using CriShim.Runtime.Container.Checkpoint;
 using CriShim.Runtime.Errors;
 using CriShim.Runtime.Image;
 using CriShim.Runtime.Sandbox;
@@ -33,8 +34,11 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
         {
             throw new FailedPreconditionException($"pod sandbox {sandbox.Id} is stopped; containers can only be created in a ready pod");
         }
-        var image = images.Resolve(config.Image.Image)
-            ?? throw new NotFoundException($"image '{config.Image.Image}' is not present on this node; pull it first");
+        // A checkpoint archive brings the ID of the image its container ran.
+        var archive = CheckpointRestore.IsArchive(config.Image.Image) ? config.Image.Image : null;
+        var imageReference = archive is null ? config.Image.Image : CheckpointRestore.ImageIdOf(archive);
+        var image = images.Resolve(imageReference)
+            ?? throw new NotFoundException($"image '{imageReference}' is not present on this node; pull it first");
         var logPath = ContainerLogPath.Resolve(sandbox.Config.LogDirectory, config.LogPath);
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
@@ -83,6 +87,7 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
             State = state,
             DeviceRules = ContainerDeviceRules.For(config.Linux?.SecurityContext?.Privileged == true, devices),
             Resources = resources,
+            CheckpointArchive = archive,
         };
     }
 

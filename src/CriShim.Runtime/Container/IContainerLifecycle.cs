@@ -14,4 +14,7 @@ public interface IContainerLifecycle
     Task RemoveAsync(string idOrPrefix);
 
     Task UpdateResourcesAsync(string idOrPrefix, LinuxContainerResources? resources);
+
+    /// <summary>Dumps a running container with <paramref name="checkpointer"/> into an archive at <paramref name="location"/>; it goes on running.</summary>
+    Task CheckpointAsync(Checkpoint.ContainerCheckpointer checkpointer, string idOrPrefix, string location, long timeoutSeconds);
 }
