@@ -12,42 +12,25 @@ namespace CriShim.NativeTests.Faults;
 [Collection("faults")]
 public sealed class SandboxCrashTests(ContainerImagesFixture images)
 {
+    /// <summary>Pid POD: a pod with pause; pid CONTAINER: one without (sandbox-init pins the namespaces itself).</summary>
     [RootTheory]
-    [InlineData("run-pod.start")]
-    [InlineData("run-pod.after-dirs")]
-    [InlineData("run-pod.after-cgroup")]
-    [InlineData("run-pod.after-pause")]
-    [InlineData("run-pod.after-pins")]
-    [InlineData("cni.bridge.ADD")]
-    [InlineData("cni.portmap.ADD")]
-    [InlineData("run-pod.after-cni")]
-    [InlineData("run-pod.before-record")]
-    public async Task RunPodSandbox_killed_at_a_step_is_retried_and_leaves_nothing(string point)
+    [InlineData("run-pod.start", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-dirs", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-cgroup", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-pause", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-pins", NamespaceMode.Pod)]
+    [InlineData("cni.bridge.ADD", NamespaceMode.Pod)]
+    [InlineData("cni.portmap.ADD", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-cni", NamespaceMode.Pod)]
+    [InlineData("run-pod.before-record", NamespaceMode.Pod)]
+    [InlineData("run-pod.after-dirs", NamespaceMode.Container)]
+    [InlineData("run-pod.after-pins", NamespaceMode.Container)]
+    [InlineData("cni.bridge.ADD", NamespaceMode.Container)]
+    [InlineData("run-pod.after-cni", NamespaceMode.Container)]
+    public async Task RunPodSandbox_killed_at_a_step_is_retried_and_leaves_nothing(string point, NamespaceMode pid)
     {
         await using var scene = await FaultScene.StartAsync(images, point);
-        var config = scene.PodConfig("run");
-        await scene.CrashAndRestartAsync(point, () => scene.RunPodAsync(config));
-
-        var id = await scene.RunPodAsync(config);
-        var pods = await scene.PodsAsync();
-        Assert.True(pods.Count == 1, $"the retry made a second pod beside the half-made one: {string.Join(", ", pods.Select(p => $"{p.Id} {p.State}"))}");
-        Assert.Equal(id, pods[0].Id);
-        Assert.Equal(PodSandboxState.SandboxReady, pods[0].State);
-
-        await scene.RemoveEverythingAsync();
-        await scene.AssertNothingLeftAsync();
-    }
-
-    /// <summary>A pod without pause (pid CONTAINER: sandbox-init pins the namespaces itself) killed while it is made.</summary>
-    [RootTheory]
-    [InlineData("run-pod.after-dirs")]
-    [InlineData("run-pod.after-pins")]
-    [InlineData("cni.bridge.ADD")]
-    [InlineData("run-pod.after-cni")]
-    public async Task RunPodSandbox_without_pause_killed_at_a_step_is_retried_and_leaves_nothing(string point)
-    {
-        await using var scene = await FaultScene.StartAsync(images, point);
-        var config = scene.PodConfig("nopause", pid: NamespaceMode.Container);
+        var config = scene.PodConfig("run", pid: pid);
         await scene.CrashAndRestartAsync(point, () => scene.RunPodAsync(config));
 
         var id = await scene.RunPodAsync(config);
