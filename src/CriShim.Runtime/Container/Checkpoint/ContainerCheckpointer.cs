@@ -134,7 +134,8 @@ public sealed class ContainerCheckpointer(DaemonConfig daemon, Criu criu, ILogge
             }
             var mountId = File.ReadLines($"/proc/{pid}/fdinfo/{fd}").Select(l => l.Split(':', 2))
                 .Where(f => f.Length == 2 && f[0] == "mnt_id").Select(f => int.Parse(f[1].Trim(), CultureInfo.InvariantCulture)).First();
-            using var file = File.OpenHandle($"/proc/{pid}/fd/{fd}", FileMode.Open, FileAccess.Read);
+            // O_PATH: the container may have put a FIFO there, which a plain open would wait on forever.
+            using var file = ResolvedPaths.OpenHost($"/proc/{pid}/fd/{fd}");
             return $"file[{mountId:x}:{FileNodes.Status(file).Inode:x}]";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
