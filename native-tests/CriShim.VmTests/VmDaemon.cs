@@ -92,6 +92,8 @@ internal sealed class VmDaemon : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        // The killed daemon left the helper's read-only stage files mounted.
+        CriShim.Contract.StageFileCopies.Release(Path.Combine(WorkDir, "state"));
         Directory.Delete(WorkDir, recursive: true);
     }
 
