@@ -1,4 +1,3 @@
-using CriShim.Helper.Container;
 using CriShim.Native;
 using CriShim.Contract;
 

@@ -1,17 +1,20 @@
 using System.Text;
 
-namespace CriShim.Helper.Container;
+namespace CriShim.Native;
 
 /// <summary>One line of <c>/proc/self/mountinfo</c>: what is mounted where, and as which file system.</summary>
-internal sealed record MountTableEntry(string Root, string MountPoint, string FileSystemType, string SuperOptions, bool IsShared);
+public sealed record MountTableEntry(string Root, string MountPoint, string FileSystemType, string SuperOptions, bool IsShared);
 
 /// <summary>The calling process's mount table (its mount namespace).</summary>
-internal static class MountTable
+public static class MountTable
 {
-    public static IReadOnlyList<MountTableEntry> Read()
+    public static IReadOnlyList<MountTableEntry> Read() => Parse(File.ReadAllLines("/proc/self/mountinfo"));
+
+    /// <summary>The lines of a <c>mountinfo</c> file; malformed ones are skipped.</summary>
+    public static IReadOnlyList<MountTableEntry> Parse(IEnumerable<string> lines)
     {
         var entries = new List<MountTableEntry>();
-        foreach (var line in File.ReadAllLines("/proc/self/mountinfo"))
+        foreach (var line in lines)
         {
             // id parent major:minor root mountpoint options [optional fields...] - fstype source superoptions
             var fields = line.Split(' ');
