@@ -2,19 +2,19 @@ using System.Globalization;
 
 namespace CriShim.Contract;
 
-/// <summary>
-/// Moves a process into a cgroup the way both sides name it: by the <c>cgroup.procs</c> files the daemon
-/// derives (one per v1 hierarchy, one on v2; see <see cref="ContainerProcessSpec.CgroupProcsFiles"/>).
-/// </summary>
+/// <summary>Moves a process into the cgroups the daemon placed it in (<see cref="CgroupPlacement"/>), one per hierarchy.</summary>
 public static class CgroupMembership
 {
-    /// <summary>Writes <paramref name="pid"/> to every file; the kernel's refusal surfaces as IOException or UnauthorizedAccessException.</summary>
-    public static void Join(IReadOnlyList<string> procsFiles, int pid)
+    /// <summary>
+    /// Writes <paramref name="pid"/> to the <c>cgroup.procs</c> of every placement but the inherited ones; the
+    /// kernel's refusal surfaces as IOException or UnauthorizedAccessException.
+    /// </summary>
+    public static void Join(IReadOnlyList<CgroupPlacement> placements, int pid)
     {
         var text = pid.ToString(CultureInfo.InvariantCulture);
-        foreach (var procs in procsFiles)
+        foreach (var placement in placements.Where(p => !p.Inherited))
         {
-            File.WriteAllText(procs, text);
+            File.WriteAllText(Path.Combine(placement.Directory, CgroupFileNames.Procs), text);
         }
     }
 }

@@ -45,19 +45,16 @@ public sealed record ContainerProcessSpec
     public IReadOnlyList<string> ReadonlyPaths { get; set; } = [];
 
     /// <summary>
-    /// The <c>cgroup.procs</c> files of the container's cgroup (one per v1 hierarchy, one on v2). The
-    /// monitor moves the init stage there before it lets it run, so no container code runs outside.
+    /// The container's cgroup in every hierarchy its read-only /sys/fs/cgroup shows. The monitor moves the init stage
+    /// into the placed ones before it lets it run, so no container code runs outside.
     /// </summary>
-    public IReadOnlyList<string> CgroupProcsFiles { get; set; } = [];
+    public IReadOnlyList<CgroupPlacement> Cgroups { get; set; } = [];
 
-    /// <summary>
-    /// The <c>cgroup.procs</c> files of the monitor's own cgroup, which it joins first: out of the daemon's
-    /// cgroup, it outlives a stop of the daemon's service.
-    /// </summary>
-    public IReadOnlyList<string> MonitorCgroupProcsFiles { get; set; } = [];
+    /// <summary>The monitor's own cgroup, which it joins first: out of the daemon's cgroup, it outlives a stop of the daemon's service.</summary>
+    public IReadOnlyList<CgroupPlacement> MonitorCgroups { get; set; } = [];
 
-    /// <summary>The file with the <c>oom_kill</c> counter: v1 <c>memory.oom_control</c>, v2 <c>memory.events</c>.</summary>
-    public string? OomKillCounterFile { get; set; }
+    /// <summary>Read by the monitor before and after the container runs: a rise means the kernel OOM-killed in its cgroup.</summary>
+    public OomKillCounter? OomKillCounter { get; set; }
 
     /// <summary>Wanted <c>oom_score_adj</c>; when lowering is refused it is clamped to the inherited value.</summary>
     public int? OomScoreAdj { get; set; }

@@ -14,7 +14,8 @@ public sealed record ExecSpec
     /// <summary>Usually the container's own process spec with the exec's argv (and no tty).</summary>
     public required ProcessSpec Process { get; set; }
 
-    public IReadOnlyList<string> CgroupProcsFiles { get; set; } = [];
+    /// <summary>The container's cgroups (<see cref="ContainerProcessSpec.Cgroups"/>), joined before the command runs.</summary>
+    public IReadOnlyList<CgroupPlacement> Cgroups { get; set; } = [];
 
     /// <summary>As <see cref="ContainerProcessSpec.StageFiles"/>.</summary>
     public string? StageFiles { get; set; }

@@ -3,7 +3,7 @@ using CriShim.Native;
 namespace CriShim.Contract;
 
 /// <summary>
-/// What <c>crishim-runtime sandbox-init</c> does, in this order: join <see cref="CgroupProcsFiles"/>,
+/// What <c>crishim-runtime sandbox-init</c> does, in this order: join <see cref="Cgroups"/>,
 /// unshare <see cref="Namespaces"/>, set the host name, bring <c>lo</c> up, write the sysctls, and spawn
 /// the pause process (PID 1 of a new PID namespace when <see cref="Namespaces"/> has Pid), or, with a
 /// <see cref="PinDirectory"/>, pin the namespaces there and start no process at all.
@@ -19,8 +19,8 @@ public sealed record SandboxInitRequest
     /// <summary>Sysctls by their dotted name, values to write; the names were checked by the daemon.</summary>
     public IReadOnlyDictionary<string, string> Sysctls { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The <c>cgroup.procs</c> files of the pod's cgroup in every hierarchy; pause starts inside.</summary>
-    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
+    /// <summary>The pod's cgroup in every hierarchy; pause starts inside.</summary>
+    public IReadOnlyList<CgroupPlacement> Cgroups { get; init; } = [];
 
     /// <summary>
     /// A new user namespace with these mappings (CRI userns_options mode POD), entered before everything but the

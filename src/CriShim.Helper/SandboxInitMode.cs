@@ -72,7 +72,7 @@ internal static class SandboxInitMode
         JsonSerializer.Deserialize(json, HelperJsonContext.Default.SandboxInitRequest)
             ?? throw new InvalidDataException($"{source} holds no request");
 
-    private static void JoinCgroup(SandboxInitRequest request) => CgroupMembership.Join(request.CgroupProcsFiles, Environment.ProcessId);
+    private static void JoinCgroup(SandboxInitRequest request) => CgroupMembership.Join(request.Cgroups, Environment.ProcessId);
 
     private static int Execute(SandboxInitRequest request)
     {

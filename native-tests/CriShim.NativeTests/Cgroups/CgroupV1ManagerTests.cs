@@ -27,7 +27,7 @@ public sealed class CgroupV1ManagerTests
         Assert.Equal(File.ReadAllText("/sys/fs/cgroup/cpuset/cpuset.cpus"), File.ReadAllText($"/sys/fs/cgroup/cpuset{path}/cpuset.cpus"));
 
         using var sleeper = Process.Start("sleep", "60");
-        CgroupMembership.Join(manager.ProcsFiles(path), sleeper.Id);
+        CgroupMembership.Join(manager.Placements(path), sleeper.Id);
         manager.Apply(path, new CgroupResources
         {
             CpuShares = 512, CpuPeriod = 100_000, CpuQuota = 50_000, MemoryLimitBytes = 64 * 1024 * 1024, PidsLimit = 32,

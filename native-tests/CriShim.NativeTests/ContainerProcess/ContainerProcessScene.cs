@@ -4,6 +4,7 @@ using System.Text.Json;
 using CriShim.Native;
 using CriShim.Contract;
 using CriShim.NativeTests.Infrastructure;
+using CriShim.Runtime.Cgroups;
 
 namespace CriShim.NativeTests.ContainerProcess;
 
@@ -102,8 +103,9 @@ public sealed class ContainerProcessScene : IAsyncDisposable
             HostsPath = Path.Combine(Root, "hosts"),
             ResolvConfPath = Path.Combine(Root, "resolv.conf"),
             HostnamePath = Path.Combine(Root, "hostname"),
-            CgroupProcsFiles = Controllers.Select(CgroupProcsFile).ToList(),
-            OomKillCounterFile = CgroupDirectory("memory", Name) + "/memory.oom_control",
+            // The daemon's plan: the scene's own cgroups, the test process's in the other hierarchies.
+            Cgroups = CgroupView.Of(Controllers.Select(c => new CgroupPlacement { Hierarchy = c, Directory = CgroupDirectory(c, Name) }).ToList()),
+            OomKillCounter = new OomKillCounter { Directory = CgroupDirectory("memory", Name), Unified = false },
             LogPath = Path.Combine(directory, "container.log"),
         };
     }
@@ -177,7 +179,7 @@ public sealed class ContainerProcessScene : IAsyncDisposable
         var exec = new ExecSpec
         {
             ContainerPid = started.Pid, ContainerStartTime = started.StartTime, Process = process,
-            CgroupProcsFiles = container.CgroupProcsFiles, TimeoutMilliseconds = timeoutMs,
+            Cgroups = container.Cgroups, TimeoutMilliseconds = timeoutMs,
         };
         var file = Path.Combine(Path.GetDirectoryName(container.StateDirectory)!, $"exec-{Guid.NewGuid():N}.json");
         await File.WriteAllBytesAsync(file, JsonSerializer.SerializeToUtf8Bytes(exec, ContainerJsonContext.Default.ExecSpec));

@@ -27,7 +27,7 @@ public sealed class DaemonCgroupKillTests(ContainerImagesFixture images)
         try
         {
             await using var scene = await ContainerScene.StartAsync(images);
-            CgroupMembership.Join(cgroups.ProcsFiles(service), scene.Daemon.Pid);
+            CgroupMembership.Join(cgroups.Placements(service), scene.Daemon.Pid);
             var (pod, podConfig) = await scene.PodAsync("cgkill");
             var id = await scene.RunAsync(pod, podConfig,
                 scene.Config("ticker", "sh", "-c", "i=0; while [ $i -lt 40 ]; do echo tick $i; i=$((i+1)); sleep 0.25; done; exit 7"));

@@ -74,12 +74,11 @@ internal static class RootfsSetup
         }
         using var root = new RootDirectory(rootPath);
 
-        var cgroups = CgroupFilesystem.Plan(spec.CgroupProcsFiles);
         var devices = DeviceNodes.Plan(spec);
         var claimed = spec.Mounts.Select(m => "/" + m.ContainerPath.Trim('/')).ToHashSet(StringComparer.Ordinal);
         MountStandard(spec, root, claimed);
         // Standard mounts come before any volume: until then nothing another container can change is in the tree.
-        cgroups.Mount(InRootPath.Resolve(rootPath, "/sys/fs/cgroup", InRootPath.Missing.CreateParents)!);
+        CgroupFilesystem.Mount(spec.Cgroups, InRootPath.Resolve(rootPath, "/sys/fs/cgroup", InRootPath.Missing.CreateParents)!);
         devices.Create(rootPath);
         for (var i = 0; i < volumes.Count; i++)
         {

@@ -28,7 +28,7 @@ internal static class ExecLaunch
             throw new InitStageException(StartFailure.Setup, $"the container process {spec.ContainerPid} is not running");
         }
         return InitStageLaunch.Start(stdio, descriptors => Spawn(spec, specFile, descriptors),
-            stage => CgroupMembership.Join(spec.CgroupProcsFiles, stage.Pid));
+            stage => CgroupMembership.Join(spec.Cgroups, stage.Pid));
     }
 
     private static int Spawn(ExecSpec spec, string specFile, IReadOnlyDictionary<int, SafeFileHandle> stdio)

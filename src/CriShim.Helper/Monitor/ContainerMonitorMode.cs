@@ -46,7 +46,7 @@ internal static class ContainerMonitorMode
         }
         try
         {
-            CgroupMembership.Join(spec.MonitorCgroupProcsFiles, Environment.ProcessId);
+            CgroupMembership.Join(spec.MonitorCgroups, Environment.ProcessId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -66,7 +66,7 @@ internal static class ContainerMonitorMode
         }
         using var attach = attachSocket;
         using var log = new CriLogWriter(spec.LogPath);
-        var oomKillsBefore = OomKillCounter.Read(spec.OomKillCounterFile);
+        var oomKillsBefore = OomKills.Read(spec.OomKillCounter);
         ChildProcess container;
         ContainerStartedRecord started;
         try
@@ -107,7 +107,7 @@ internal static class ContainerMonitorMode
         AtomicFile.Write(Path.Combine(spec.StateDirectory, ContainerStateFiles.Exit), new ContainerExitRecord
         {
             Pid = exit.Pid, ExitCode = exit.ExitCode, Signal = exit.Signal, FinishedAt = CriTimestamp.Now(),
-            OomKilled = OomKillCounter.Read(spec.OomKillCounterFile) > oomKillsBefore,
+            OomKilled = OomKills.Read(spec.OomKillCounter) > oomKillsBefore,
         }, ContainerJsonContext.Default.ContainerExitRecord);
         attach.Finish(exit.ExitCode, exit.Signal);
         return 0;
@@ -137,7 +137,7 @@ internal static class ContainerMonitorMode
             stdio.CloseChildEnds();
             // Still waiting for "go": alive, and its start time stays the same across execve.
             identity = ProcessIdentity.Find(stage.Pid) ?? throw new InitStageException(StartFailure.Internal, "the init stage died at once");
-            JoinCgroup(spec.CgroupProcsFiles, stage.Pid);
+            JoinCgroup(spec.Cgroups, stage.Pid);
             oomScoreAdj = spec.OomScoreAdj is { } wanted ? OomScore.Apply(stage.Pid, wanted) : null;
         });
         var monitor = ProcessIdentity.Find(Environment.ProcessId)!.Value;
@@ -195,11 +195,11 @@ internal static class ContainerMonitorMode
     }
 
     /// <summary>Before anything else: whatever the monitor spawns from here on starts outside the daemon's cgroup too.</summary>
-    private static void JoinCgroup(IReadOnlyList<string> procsFiles, int pid)
+    private static void JoinCgroup(IReadOnlyList<CgroupPlacement> placements, int pid)
     {
         try
         {
-            CgroupMembership.Join(procsFiles, pid);
+            CgroupMembership.Join(placements, pid);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -79,7 +79,7 @@ internal static class CriuRestoreLaunch
             // Nothing mounted here may reach the host.
             ContainerMounts.SetPropagation("/", MountFlags.Slave | MountFlags.Recursive);
             MountRootfs(spec.Rootfs);
-            CgroupMembership.Join(spec.CgroupProcsFiles, Environment.ProcessId);
+            CgroupMembership.Join(spec.Cgroups, Environment.ProcessId);
             try
             {
                 using var criuProcess = new ProcessSpawner { Path = criu, Args = args, Descriptors = descriptors, WorkingDirectory = work }.Start();
@@ -92,7 +92,7 @@ internal static class CriuRestoreLaunch
             }
             finally
             {
-                CgroupMembership.Join(spec.MonitorCgroupProcsFiles, Environment.ProcessId);
+                CgroupMembership.Join(spec.MonitorCgroups, Environment.ProcessId);
             }
             pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
         }

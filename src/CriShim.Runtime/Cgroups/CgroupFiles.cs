@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 
 namespace CriShim.Runtime.Cgroups;
@@ -25,7 +26,7 @@ internal static class CgroupFiles
 
     public static IReadOnlyList<int> Pids(string directory)
     {
-        var procs = Path.Combine(directory, "cgroup.procs");
+        var procs = Path.Combine(directory, CgroupFileNames.Procs);
         try
         {
             return File.ReadAllLines(procs).Where(l => l.Length > 0).Select(int.Parse).ToList();

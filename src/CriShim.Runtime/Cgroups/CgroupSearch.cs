@@ -13,7 +13,7 @@ public static class CgroupSearch
             return [];
         }
         // Every process is in every hierarchy: the first one shows every cgroup crishim creates.
-        var root = Path.GetDirectoryName(cgroups.ProcsFiles("")[0])!;
+        var root = cgroups.Placements("")[0].Directory;
         var found = new List<string>();
         Walk(root, "", 0, names, found);
         return found;

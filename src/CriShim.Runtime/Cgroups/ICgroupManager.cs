@@ -1,3 +1,5 @@
+using CriShim.Contract;
+
 namespace CriShim.Runtime.Cgroups;
 
 /// <summary>
@@ -19,8 +21,14 @@ public interface ICgroupManager
 
     bool Exists(string path);
 
-    /// <summary>The <c>cgroup.procs</c> file of the cgroup in every hierarchy; the helper moves processes in with <see cref="Contract.CgroupMembership"/>.</summary>
-    IReadOnlyList<string> ProcsFiles(string path);
+    /// <summary>The cgroup in every hierarchy crishim manages; the helper moves processes in with <see cref="CgroupMembership"/>.</summary>
+    IReadOnlyList<CgroupPlacement> Placements(string path);
+
+    /// <summary>The <c>cgroup.procs</c> file of each placement, for the daemon's own reads.</summary>
+    IReadOnlyList<string> ProcsFiles(string path) => Placements(path).Select(p => Path.Combine(p.Directory, CgroupFileNames.Procs)).ToList();
+
+    /// <summary>Where the memory controller counts the cgroup's OOM kills; null when no hierarchy has it.</summary>
+    OomKillCounter? OomKillCounter(string path);
 
     /// <summary>
     /// Writes the limits; those for a controller the cgroup does not have are skipped, as runc does. A value

@@ -90,7 +90,7 @@ public sealed partial class ContainerExec
             ContainerPid = container.Status.Pid,
             ContainerStartTime = container.Status.PidStartTime,
             Process = spec.Process with { Args = command.ToList(), Tty = tty, Stdin = stdin, StdinOnce = false },
-            CgroupProcsFiles = spec.CgroupProcsFiles,
+            Cgroups = spec.Cgroups,
             StageFiles = spec.StageFiles,
         };
     }

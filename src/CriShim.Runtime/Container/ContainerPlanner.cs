@@ -99,7 +99,6 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
         var files = SandboxDirectory.For(daemon.State, sandbox.Id);
         var pins = new NamespacePins(files.Namespaces);
         string? Pinned(NamespaceKinds kind) => sandbox.Namespaces.HasFlag(kind) ? pins.PathOf(kind) : null;
-        var procsFiles = cgroups.ProcsFiles(cgroupPath);
         return new ContainerSpecInputs
         {
             Id = id,
@@ -127,9 +126,9 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
             StageFiles = StageFileCopies.DirectoryIn(daemon.State),
             DefaultSeccomp = runtime.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
-            CgroupProcsFiles = procsFiles,
-            MonitorCgroupProcsFiles = cgroups.ProcsFiles(MonitorCgroup.Of(cgroupPath, id)),
-            OomKillCounterFile = OomKillCounterFile(procsFiles),
+            Cgroups = CgroupView.Of(cgroups.Placements(cgroupPath)),
+            MonitorCgroups = cgroups.Placements(MonitorCgroup.Of(cgroupPath, id)),
+            OomKillCounter = cgroups.OomKillCounter(cgroupPath),
         };
     }
 
@@ -161,15 +160,6 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
         }
         return $"/proc/{target.Status.Pid}/ns/pid";
     }
-
-    /// <summary>
-    /// The memory controller's OOM counter next to one of the cgroup's procs files: v2 memory.events, v1
-    /// memory.oom_control. Planned before the cgroup exists, so the parent (which has the same files) says which.
-    /// </summary>
-    private static string? OomKillCounterFile(IReadOnlyList<string> procsFiles) =>
-        procsFiles.Select(Path.GetDirectoryName)
-            .SelectMany(d => new[] { Path.Combine(d!, "memory.events"), Path.Combine(d!, "memory.oom_control") })
-            .FirstOrDefault(f => File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(f)!)!, Path.GetFileName(f))));
 
     /// <summary>Containers get cgroups beside their pod's (pause) cgroup, under the pod's cgroup parent.</summary>
     private static string CgroupParentOf(PodSandboxRecord sandbox) =>

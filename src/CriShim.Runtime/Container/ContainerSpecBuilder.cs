@@ -88,9 +88,9 @@ public static class ContainerSpecBuilder
             HostnamePath = inputs.HostnamePath,
             MaskedPaths = privileged ? [] : OrDefault(security.MaskedPaths, DefaultMaskedPaths),
             ReadonlyPaths = privileged ? [] : OrDefault(security.ReadonlyPaths, DefaultReadonlyPaths),
-            CgroupProcsFiles = inputs.CgroupProcsFiles,
-            MonitorCgroupProcsFiles = inputs.MonitorCgroupProcsFiles,
-            OomKillCounterFile = inputs.OomKillCounterFile,
+            Cgroups = inputs.Cgroups,
+            MonitorCgroups = inputs.MonitorCgroups,
+            OomKillCounter = inputs.OomKillCounter,
             OomScoreAdj = config.Linux?.Resources is { } resources ? (int)Math.Clamp(resources.OomScoreAdj, -1000, 1000) : null,
             LogPath = inputs.LogPath,
         };

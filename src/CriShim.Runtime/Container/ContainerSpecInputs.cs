@@ -8,7 +8,7 @@ namespace CriShim.Runtime.Container;
 /// <summary>
 /// Everything <see cref="ContainerSpecBuilder"/> needs, already read from disk and the stores:
 /// the request, what the sandbox made, the image, and the host-side facts (resolved mounts and
-/// devices, cgroup files, namespace files).
+/// devices, cgroup placements, namespace files).
 /// </summary>
 public sealed record ContainerSpecInputs
 {
@@ -51,9 +51,9 @@ public sealed record ContainerSpecInputs
     /// <summary>See <see cref="ContainerProcessSpec.StageFiles"/>.</summary>
     public string? StageFiles { get; init; }
     public string? LogPath { get; init; }
-    public IReadOnlyList<string> CgroupProcsFiles { get; init; } = [];
-    public IReadOnlyList<string> MonitorCgroupProcsFiles { get; init; } = [];
-    public string? OomKillCounterFile { get; init; }
+    public IReadOnlyList<CgroupPlacement> Cgroups { get; init; } = [];
+    public IReadOnlyList<CgroupPlacement> MonitorCgroups { get; init; } = [];
+    public OomKillCounter? OomKillCounter { get; init; }
 
     /// <summary>Architecture, kernel and profile files that seccomp profiles are evaluated against.</summary>
     public SeccompHost SeccompHost { get; init; } = SeccompHost.Local;

@@ -96,7 +96,7 @@ public sealed partial class SandboxService
             Namespaces = namespaces,
             Hostname = hostNetwork ? null : config.Hostname,
             Sysctls = sysctls,
-            CgroupProcsFiles = cgroups.ProcsFiles(cgroupPath),
+            Cgroups = cgroups.Placements(cgroupPath),
             Seccomp = pauseless ? null : seccomp,
             UserNamespace = userNamespace,
             PinDirectory = pauseless ? directory.Namespaces : null,

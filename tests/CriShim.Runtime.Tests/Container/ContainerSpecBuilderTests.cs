@@ -27,7 +27,7 @@ public sealed class ContainerSpecBuilderTests
         Directory = new ContainerDirectory("/var/lib/c1"),
         StateDirectory = "/run/c1",
         LogPath = "/var/log/pods/x/c/0.log",
-        CgroupProcsFiles = ["/sys/fs/cgroup/memory/pod/c1/cgroup.procs"],
+        Cgroups = [new CgroupPlacement { Hierarchy = "memory", Directory = "/sys/fs/cgroup/memory/pod/c1" }],
     };
 
     private static ContainerConfig Config(Action<ContainerConfig>? change = null)

@@ -1,4 +1,4 @@
-using System.Globalization;
+using CriShim.Contract;
 using CriShim.Native;
 
 namespace CriShim.Runtime.Cgroups.V1;
@@ -12,24 +12,28 @@ public sealed class CgroupV1Manager : ICgroupManager
     private static readonly string[] Known =
         ["cpu", "cpuacct", "cpuset", "memory", "pids", "hugetlb", "blkio", "devices", "freezer", "net_cls", "net_prio", "perf_event", "systemd", "unified"];
 
-    /// <summary>Hierarchy mount points by controller name; co-mounted controllers (cpu,cpuacct) share one.</summary>
+    private readonly string _root;
+
+    /// <summary>
+    /// Hierarchy mount points by controller name, symlinks resolved: co-mounted controllers share one
+    /// (cpu and cpuacct are /sys/fs/cgroup/cpu,cpuacct).
+    /// </summary>
     private readonly IReadOnlyDictionary<string, string> _mounts;
 
     public CgroupV1Manager(string root)
     {
+        _root = root;
         _mounts = Known
             .Select(c => (Controller: c, Directory: Path.Combine(root, c)))
             .Where(m => Directory.Exists(m.Directory) && Mounts.FileSystemType(m.Directory) != Mounts.FileSystemType(root))
-            .ToDictionary(m => m.Controller, m => m.Directory);
+            .ToDictionary(m => m.Controller, m => new DirectoryInfo(m.Directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? m.Directory);
     }
 
     public CgroupVersion Version => CgroupVersion.V1;
 
     public IReadOnlyList<string> MissingControllers => CgroupControllers.Missing(_mounts.Keys.ToHashSet());
 
-    /// <summary>Distinct hierarchy directories (symlinked co-mounts resolved).</summary>
-    private IEnumerable<string> Hierarchies =>
-        _mounts.Values.DistinctBy(d => new DirectoryInfo(d).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? d);
+    private IEnumerable<string> Hierarchies => _mounts.Values.Distinct();
 
     public IReadOnlyList<string> Create(string path)
     {
@@ -61,8 +65,11 @@ public sealed class CgroupV1Manager : ICgroupManager
 
     public bool Exists(string path) => Hierarchies.Any(m => Directory.Exists(CgroupPath.In(m, path)));
 
-    public IReadOnlyList<string> ProcsFiles(string path) =>
-        Hierarchies.Select(m => Path.Combine(CgroupPath.In(m, path), "cgroup.procs")).ToList();
+    public IReadOnlyList<CgroupPlacement> Placements(string path) =>
+        Hierarchies.Select(m => new CgroupPlacement { Hierarchy = Path.GetRelativePath(_root, m), Directory = CgroupPath.In(m, path) }).ToList();
+
+    public OomKillCounter? OomKillCounter(string path) =>
+        _mounts.TryGetValue("memory", out var memory) ? new OomKillCounter { Directory = CgroupPath.In(memory, path), Unified = false } : null;
 
     public void Apply(string path, CgroupResources resources)
     {

@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 
 namespace CriShim.Runtime.Cgroups.V2;
@@ -32,7 +33,11 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
 
     public bool Exists(string path) => Directory.Exists(CgroupPath.In(root, path));
 
-    public IReadOnlyList<string> ProcsFiles(string path) => [Path.Combine(CgroupPath.In(root, path), "cgroup.procs")];
+    /// <summary>One tree, mounted at the root: the container's /sys/fs/cgroup is its own cgroup.</summary>
+    public IReadOnlyList<CgroupPlacement> Placements(string path) => [new CgroupPlacement { Hierarchy = "", Directory = CgroupPath.In(root, path) }];
+
+    /// <summary>memory.events is there whenever the parent delegates the memory controller; without it nothing is counted.</summary>
+    public OomKillCounter? OomKillCounter(string path) => new() { Directory = CgroupPath.In(root, path), Unified = true };
 
     public void Apply(string path, CgroupResources resources)
     {

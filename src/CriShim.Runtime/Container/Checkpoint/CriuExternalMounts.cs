@@ -63,12 +63,9 @@ public static class CriuExternalMounts
     private static Dictionary<string, string> BindSources(ContainerProcessSpec spec)
     {
         var sources = new Dictionary<string, string>(StringComparer.Ordinal);
-        // v2: the container's cgroup directory is /sys/fs/cgroup; v1: each hierarchy's is /sys/fs/cgroup/<hierarchy>.
-        var cgroups = spec.CgroupProcsFiles.Select(f => Path.GetDirectoryName(f)!).ToList();
-        foreach (var directory in cgroups)
+        foreach (var cgroup in spec.Cgroups)
         {
-            var point = cgroups.Count == 1 ? CgroupRoot : $"{CgroupRoot}/{directory[(CgroupRoot.Length + 1)..].Split('/')[0]}";
-            sources[point] = directory;
+            sources[cgroup.Hierarchy.Length == 0 ? CgroupRoot : $"{CgroupRoot}/{cgroup.Hierarchy}"] = cgroup.Directory;
         }
         foreach (var mount in spec.Mounts)
         {

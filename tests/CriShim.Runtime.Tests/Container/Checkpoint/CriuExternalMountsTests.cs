@@ -32,7 +32,7 @@ public sealed class CriuExternalMountsTests
         MaskedPaths = ["/proc/kcore", "/proc/scsi"],
         ReadonlyPaths = ["/proc/sys"],
         Mounts = mounts,
-        CgroupProcsFiles = ["/sys/fs/cgroup/kubepods/pod1/crishim-c/cgroup.procs"],
+        Cgroups = [new CgroupPlacement { Hierarchy = "", Directory = "/sys/fs/cgroup/kubepods/pod1/crishim-c" }],
     };
 
     [Fact]

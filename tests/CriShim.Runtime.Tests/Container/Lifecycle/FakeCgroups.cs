@@ -1,3 +1,4 @@
+using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Runtime.Cgroups;
 
@@ -35,7 +36,9 @@ internal sealed class FakeCgroups(string root) : ICgroupManager
 
     public bool Exists(string path) => Directory.Exists(DirectoryOf(path));
 
-    public IReadOnlyList<string> ProcsFiles(string path) => [ProcsFile(path)];
+    public IReadOnlyList<CgroupPlacement> Placements(string path) => [new CgroupPlacement { Hierarchy = "", Directory = DirectoryOf(path) }];
+
+    public OomKillCounter? OomKillCounter(string path) => null;
 
     public void Apply(string path, CgroupResources resources)
     {
@@ -74,7 +77,7 @@ internal sealed class FakeCgroups(string root) : ICgroupManager
 
     private string DirectoryOf(string path) => root + path;
 
-    private string ProcsFile(string path) => Path.Combine(DirectoryOf(path), "cgroup.procs");
+    private string ProcsFile(string path) => Path.Combine(DirectoryOf(path), CgroupFileNames.Procs);
 
     private IEnumerable<ProcessIdentity> Members(string path) =>
         File.Exists(ProcsFile(path))

@@ -54,8 +54,8 @@ internal sealed class FakeMonitorRuntime(DaemonConfig daemon) : IContainerRuntim
         var pid = int.Parse((await monitor.StandardOutput.ReadLineAsync())!);
         var container = ProcessIdentity.Find(pid) ?? new ProcessIdentity(pid, 0);
         var monitorIdentity = ProcessIdentity.Find(monitor.Id) ?? new ProcessIdentity(monitor.Id, 0);
-        await File.AppendAllTextAsync(spec.CgroupProcsFiles[0], $"{pid}\n");
-        await File.AppendAllTextAsync(spec.MonitorCgroupProcsFiles[0], $"{monitor.Id}\n");
+        await File.AppendAllTextAsync(Path.Combine(spec.Cgroups[0].Directory, CgroupFileNames.Procs), $"{pid}\n");
+        await File.AppendAllTextAsync(Path.Combine(spec.MonitorCgroups[0].Directory, CgroupFileNames.Procs), $"{monitor.Id}\n");
         var started = new ContainerStartedRecord
         {
             Pid = pid,

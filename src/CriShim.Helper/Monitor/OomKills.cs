@@ -1,20 +1,21 @@
 using System.Globalization;
+using CriShim.Contract;
 
 namespace CriShim.Helper.Monitor;
 
-/// <summary>The <c>oom_kill</c> line of a cgroup's v1 <c>memory.oom_control</c> or v2 <c>memory.events</c>.</summary>
-internal static class OomKillCounter
+/// <summary>Reads the container's <see cref="OomKillCounter"/>.</summary>
+internal static class OomKills
 {
-    /// <summary>The counter, or 0 when there is no file or no such line (old kernels).</summary>
-    public static long Read(string? path)
+    /// <summary>The counter, or 0 when there is none, no file or no such line (old kernels).</summary>
+    public static long Read(OomKillCounter? counter)
     {
-        if (path is null)
+        if (counter is null)
         {
             return 0;
         }
         try
         {
-            foreach (var line in File.ReadLines(path))
+            foreach (var line in File.ReadLines(counter.FilePath()))
             {
                 if (line.StartsWith("oom_kill ", StringComparison.Ordinal))
                 {
