@@ -11,43 +11,49 @@ namespace CriShim.Runtime.Cgroups;
 public static class CgroupView
 {
     /// <summary>From the daemon's own mount table and <c>/proc/self/cgroup</c>.</summary>
-    public static IReadOnlyList<CgroupPlacement> Of(IReadOnlyList<CgroupPlacement> placed) =>
-        Plan(placed, MountTable.Read(), File.ReadAllLines("/proc/self/cgroup"));
+    public static IReadOnlyList<CgroupPlacement> Of(IReadOnlyList<CgroupPlacement> placed, string root) =>
+        Plan(placed, MountTable.Read(), File.ReadAllLines("/proc/self/cgroup"), root);
 
-    /// <param name="placed">The container's cgroups (<see cref="ICgroupManager.Placements"/>).</param>
+    /// <param name="placed">The container's cgroups (<see cref="ICgroupManager.Placements"/>), named relative to <paramref name="root"/>.</param>
     /// <param name="mounts">The daemon's mount table.</param>
     /// <param name="memberships">The daemon's <c>/proc/self/cgroup</c>: <c>id:controllers:path</c>, <c>0::path</c> for cgroup2.</param>
-    /// <param name="root">Where the hierarchies are mounted.</param>
+    /// <param name="root">Where the hierarchies are mounted: /sys/fs/cgroup, which the container's view mirrors.</param>
     public static IReadOnlyList<CgroupPlacement> Plan(
         IReadOnlyList<CgroupPlacement> placed, IReadOnlyList<MountTableEntry> mounts, IEnumerable<string> memberships, string root = CgroupHierarchy.DefaultRoot)
     {
-        var own = memberships.Select(l => l.Split(':', 3)).Where(f => f.Length == 3).ToList();
-        var inherited = new List<CgroupPlacement>();
+        var daemons = memberships.Select(l => l.Split(':', 3)).Where(f => f.Length == 3).ToList();
+        var view = new List<CgroupPlacement>();
         foreach (var mount in mounts.Where(m => m.FileSystemType is "cgroup" or "cgroup2"))
         {
             var hierarchy = mount.MountPoint == root ? ""
                 : mount.MountPoint.StartsWith(root + "/", StringComparison.Ordinal) ? mount.MountPoint[(root.Length + 1)..]
                 : null;
-            if (hierarchy is null || placed.Any(p => p.Hierarchy == hierarchy))
+            if (hierarchy is null || view.Any(p => p.Hierarchy == hierarchy))
             {
                 continue;
             }
+            if (placed.FirstOrDefault(p => p.Hierarchy == hierarchy) is { } own)
+            {
+                view.Add(own);
+                continue;
+            }
             var membership = mount.FileSystemType == "cgroup2"
-                ? own.FirstOrDefault(m => m[0] == "0" && m[1].Length == 0)
-                : own.FirstOrDefault(m => SameControllers(m[1], mount.SuperOptions));
+                ? daemons.FirstOrDefault(m => m[0] == "0" && m[1].Length == 0)
+                : daemons.FirstOrDefault(m => SameControllers(m[1], mount.SuperOptions));
             if (membership is null)
             {
                 continue;
             }
             var relative = Path.GetRelativePath(mount.Root, membership[2]);
-            inherited.Add(new CgroupPlacement
+            view.Add(new CgroupPlacement
             {
                 Hierarchy = hierarchy,
                 Directory = relative == "." ? mount.MountPoint : Path.Combine(mount.MountPoint, relative),
                 Inherited = true,
             });
         }
-        return [.. placed, .. inherited];
+        // In the table's order, as the host shows them; a placed cgroup the table lacks is still joined.
+        return [.. view, .. placed.Where(p => !view.Contains(p))];
     }
 
     /// <summary>A v1 hierarchy's controllers ("cpu,cpuacct", "name=systemd") against the mount's super options.</summary>

@@ -24,6 +24,9 @@ public interface ICgroupManager
     /// <summary>The cgroup in every hierarchy crishim manages; the helper moves processes in with <see cref="CgroupMembership"/>.</summary>
     IReadOnlyList<CgroupPlacement> Placements(string path);
 
+    /// <summary>What a container in the cgroup sees at /sys/fs/cgroup: its placements among the host's hierarchies (<see cref="CgroupView"/>).</summary>
+    IReadOnlyList<CgroupPlacement> ContainerView(string path);
+
     /// <summary>The <c>cgroup.procs</c> file of each placement, for the daemon's own reads.</summary>
     IReadOnlyList<string> ProcsFiles(string path) => Placements(path).Select(p => Path.Combine(p.Directory, CgroupFileNames.Procs)).ToList();
 

@@ -126,7 +126,7 @@ public sealed class ContainerPlanner(DaemonConfig daemon, ContainerTracker conta
             StageFiles = StageFileCopies.DirectoryIn(daemon.State),
             DefaultSeccomp = runtime.Handlers.Of(sandbox.RuntimeHandler).DefaultSeccomp,
             LogPath = logPath.Length > 0 ? logPath : null,
-            Cgroups = CgroupView.Of(cgroups.Placements(cgroupPath)),
+            Cgroups = cgroups.ContainerView(cgroupPath),
             MonitorCgroups = cgroups.Placements(MonitorCgroup.Of(cgroupPath, id)),
             OomKillCounter = cgroups.OomKillCounter(cgroupPath),
         };

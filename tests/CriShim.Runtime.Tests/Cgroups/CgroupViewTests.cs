@@ -7,7 +7,7 @@ namespace CriShim.Runtime.Tests.Cgroups;
 /// <summary>The container's /sys/fs/cgroup as the daemon plans it from its mount table and its own /proc/self/cgroup.</summary>
 public sealed class CgroupViewTests
 {
-    private static readonly CgroupPlacement[] PureV2Placed = [Placed("", "/sys/fs/cgroup/kubepods/pod1/crishim-c")];
+    private static readonly CgroupPlacement[] PureV2Placed = [new() { Hierarchy = "", Directory = "/sys/fs/cgroup/kubepods/pod1/crishim-c" }];
 
     [Fact]
     public void On_pure_v2_the_view_is_the_containers_own_cgroup()
@@ -20,7 +20,7 @@ public sealed class CgroupViewTests
     }
 
     [Fact]
-    public void On_a_hybrid_host_the_hierarchies_crishim_does_not_manage_show_the_daemons_cgroup()
+    public void On_a_hybrid_host_the_hierarchies_crishim_does_not_manage_show_the_daemons_cgroup_in_the_tables_order()
     {
         var mounts = Table(
             "31 23 0:28 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755",
@@ -30,15 +30,14 @@ public sealed class CgroupViewTests
             "35 31 0:32 / /sys/fs/cgroup/rdma rw,nosuid,nodev,noexec,relatime shared:15 - cgroup cgroup rw,rdma",
             "36 31 0:33 / /sys/fs/cgroup/misc rw,nosuid,nodev,noexec,relatime shared:16 - cgroup cgroup rw,misc",
             "37 23 0:34 / /run/other-cgroup rw - cgroup cgroup rw,pids");
-        string[] placed = ["unified", "cpu,cpuacct", "memory"];
-        var placements = placed.Select(h => Placed(h, $"/sys/fs/cgroup/{h}/kubepods/crishim-c")).ToList();
+        var (unified, cpu, memory) = (Placed("unified"), Placed("cpu,cpuacct"), Placed("memory"));
         string[] memberships = ["12:rdma:/", "11:misc:/system.slice/crishim.service", "4:cpu,cpuacct:/system.slice/crishim.service", "3:memory:/system.slice/crishim.service", "0::/system.slice/crishim.service"];
 
-        var view = CgroupView.Plan(placements, mounts, memberships);
+        var view = CgroupView.Plan([cpu, memory, unified], mounts, memberships);
 
         Assert.Equal(
         [
-            .. placements,
+            unified, cpu, memory,
             new CgroupPlacement { Hierarchy = "rdma", Directory = "/sys/fs/cgroup/rdma", Inherited = true },
             new CgroupPlacement { Hierarchy = "misc", Directory = "/sys/fs/cgroup/misc/system.slice/crishim.service", Inherited = true },
         ], view);
@@ -72,23 +71,24 @@ public sealed class CgroupViewTests
     }
 
     [Fact]
-    public void On_this_host_the_view_has_every_mounted_hierarchy_once_and_the_managers_placements_first()
+    public void On_this_host_the_view_has_every_mounted_hierarchy_once_the_managers_placements_among_them()
     {
         const string root = CgroupHierarchy.DefaultRoot;
         var hierarchies = MountTable.Read()
             .Where(m => m.FileSystemType is "cgroup" or "cgroup2" && (m.MountPoint == root || m.MountPoint.StartsWith(root + "/", StringComparison.Ordinal)))
             .Select(m => Path.GetRelativePath(root, m.MountPoint) is "." ? "" : Path.GetRelativePath(root, m.MountPoint))
             .Distinct();
-        var placed = CgroupHierarchy.Detect().Placements("/crishim-view-test");
+        var cgroups = CgroupHierarchy.Detect();
+        var placed = cgroups.Placements("/crishim-view-test");
 
-        var view = CgroupView.Of(placed);
+        var view = cgroups.ContainerView("/crishim-view-test");
 
         Assert.Equal(hierarchies.Order(), view.Select(p => p.Hierarchy).Order());
-        Assert.Equal(placed, view.Take(placed.Count));
-        Assert.All(view.Skip(placed.Count), p => Assert.True(p.Inherited && Directory.Exists(p.Directory), p.Directory));
+        Assert.Subset(view.ToHashSet(), placed.ToHashSet());
+        Assert.All(view.Except(placed), p => Assert.True(p.Inherited && Directory.Exists(p.Directory), p.Directory));
     }
 
-    private static CgroupPlacement Placed(string hierarchy, string directory) => new() { Hierarchy = hierarchy, Directory = directory };
+    private static CgroupPlacement Placed(string hierarchy) => new() { Hierarchy = hierarchy, Directory = $"/sys/fs/cgroup/{hierarchy}/kubepods/crishim-c" };
 
     private static IReadOnlyList<MountTableEntry> Table(params string[] lines) => MountTable.Parse(lines);
 }

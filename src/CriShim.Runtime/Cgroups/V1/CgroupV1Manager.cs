@@ -68,6 +68,8 @@ public sealed class CgroupV1Manager : ICgroupManager
     public IReadOnlyList<CgroupPlacement> Placements(string path) =>
         Hierarchies.Select(m => new CgroupPlacement { Hierarchy = Path.GetRelativePath(_root, m), Directory = CgroupPath.In(m, path) }).ToList();
 
+    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => CgroupView.Of(Placements(path), _root);
+
     public OomKillCounter? OomKillCounter(string path) =>
         _mounts.TryGetValue("memory", out var memory) ? new OomKillCounter { Directory = CgroupPath.In(memory, path), Unified = false } : null;
 

@@ -38,6 +38,8 @@ internal sealed class FakeCgroups(string root) : ICgroupManager
 
     public IReadOnlyList<CgroupPlacement> Placements(string path) => [new CgroupPlacement { Hierarchy = "", Directory = DirectoryOf(path) }];
 
+    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => Placements(path);
+
     public OomKillCounter? OomKillCounter(string path) => null;
 
     public void Apply(string path, CgroupResources resources)
