@@ -44,7 +44,14 @@ public sealed partial class SandboxService
             throw new AlreadyExistsException($"pod sandbox name {name} is already reserved for sandbox {existing}");
         }
         await using var undo = new CleanupStack(log);
-        undo.Push("release the pod name", () => store.Names.Release(name, id));
+        // The name goes with the record: a rollback that failed leaves both for RemovePodSandbox (as containerd does).
+        undo.Push("release the pod name", () =>
+        {
+            if (store.FindAny(id) is null)
+            {
+                store.Names.Release(name, id);
+            }
+        });
         using var held = await _locks.LockAsync(id, CancellationToken.None);
         FaultPoint.Reach("run-pod.start");
         steps.Step("validate");

@@ -109,6 +109,24 @@ public sealed class SandboxLifecycleTests : IDisposable
         Assert.Equal(PodSandboxState.SandboxReady, daemon.Status(id, verbose: false).Status.State);
     }
 
+    [Fact]
+    public async Task A_run_whose_rollback_fails_stays_NotReady_with_its_name_until_remove_finishes_it()
+    {
+        var daemon = await _node.RestartAsync();
+        _node.Network.NextSetUpError = "no IP addresses available in range set";
+        _node.Infra.FailingStep = nameof(IPodInfraRuntime.Release);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => daemon.RunAsync(Config("web"), "", CancellationToken.None));
+
+        var left = Assert.Single(daemon.List(null));
+        Assert.Equal(PodSandboxState.SandboxNotready, left.State);
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => daemon.RunAsync(Config("web"), "", CancellationToken.None));
+        await daemon.RemoveAsync(left.Id, CancellationToken.None);
+        Assert.Empty(_node.Traces());
+        var id = await daemon.RunAsync(Config("web"), "", CancellationToken.None);
+        Assert.Equal(PodSandboxState.SandboxReady, daemon.Status(id, verbose: false).Status.State);
+    }
+
     [Theory]
     [InlineData("sandbox-init")]
     [InlineData("network")]
