@@ -47,7 +47,8 @@ done
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   awk -v project="$(basename "$trx" .trx)" 'BEGIN { RS = "<UnitTestResult " }
-    NR > 1 && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+    # Only the result tag itself: the last result runs on to the end of the file, into the summary's outcome.
+    NR > 1 && substr($0, 1, index($0, ">")) ~ /outcome="(Failed|Error|Timeout|Aborted)"/ {
       name = ""; message = ""
       if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11)
       if (match($0, /<Message>[^<]*/)) message = substr($0, RSTART + 9, RLENGTH - 9)

@@ -13,7 +13,7 @@ public static class SandboxComposition
         services.AddSingleton<ICgroupManager>(p => CgroupHierarchy.Detect(p.GetRequiredService<ILogger<ICgroupManager>>()));
         services.AddSingleton(RuntimeHelperBinary.BesideDaemon());
         services.AddSingleton<RuntimeHandlers>();
-        services.AddSingleton<PauseLauncher>();
+        services.AddSingleton<IPodInfraRuntime, PodInfraRuntime>();
         services.AddSingleton<PodSandboxStore>();
         services.AddSingleton<SandboxService>();
         services.AddHostedService<SandboxRecovery>();

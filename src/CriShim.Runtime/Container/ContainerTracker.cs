@@ -128,7 +128,7 @@ public sealed class ContainerTracker(
             };
             if (pods.Find(record.SandboxId) is { } sandbox)
             {
-                containerEvent.PodSandboxStatus = PodSandboxStatuses.Of(sandbox, SandboxDirectory.For(daemon.State, sandbox.Id));
+                containerEvent.PodSandboxStatus = PodSandboxStatuses.Of(sandbox, PodInfra.IsHeld(sandbox, SandboxDirectory.For(daemon.State, sandbox.Id)));
             }
             events.Publish(containerEvent);
         }

@@ -8,15 +8,18 @@ namespace CriShim.Runtime.Sandbox;
 /// </summary>
 public static class PodSandboxStatuses
 {
-    /// <summary>The pod's status as the record and what holds its namespaces say now (also carried by container events).</summary>
-    public static PodSandboxStatus Of(PodSandboxRecord record, SandboxDirectory directory)
+    /// <summary>
+    /// The pod's status as the record and what holds its namespaces say now (also carried by container events);
+    /// <paramref name="held"/>: whether that holder is still there (<see cref="PodInfra.IsHeld"/>).
+    /// </summary>
+    public static PodSandboxStatus Of(PodSandboxRecord record, bool held)
     {
         var config = record.Config;
         var status = new PodSandboxStatus
         {
             Id = record.Id,
             Metadata = config.Metadata,
-            State = StateOf(record, directory),
+            State = StateOf(record, held),
             CreatedAt = record.CreatedAt,
             Linux = new LinuxPodSandboxStatus
             {
@@ -38,6 +41,6 @@ public static class PodSandboxStatuses
     }
 
     /// <summary>READY only while the record says so and the very pause process that Run started still runs (or, without pause, the pins stand).</summary>
-    public static PodSandboxState StateOf(PodSandboxRecord record, SandboxDirectory directory) =>
-        record.State == PodSandboxLifecycle.Ready && PodInfra.IsHeld(record, directory) ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
+    public static PodSandboxState StateOf(PodSandboxRecord record, bool held) =>
+        record.State == PodSandboxLifecycle.Ready && held ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready;
 }

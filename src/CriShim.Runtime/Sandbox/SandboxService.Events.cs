@@ -56,7 +56,7 @@ public sealed partial class SandboxService
         };
         if (store.Find(sandboxId) is { } record)
         {
-            sandboxEvent.PodSandboxStatus = PodSandboxStatuses.Of(record, DirectoryOf(record.Id));
+            sandboxEvent.PodSandboxStatus = PodSandboxStatuses.Of(record, IsHeld(record));
         }
         events.Publish(sandboxEvent);
     }

@@ -15,7 +15,7 @@ public sealed partial class SandboxService
             {
                 Id = record.Id,
                 Metadata = config.Metadata,
-                State = PodSandboxStatuses.StateOf(record, DirectoryOf(record.Id)),
+                State = PodSandboxStatuses.StateOf(record, IsHeld(record)),
                 CreatedAt = record.CreatedAt,
                 Labels = { config.Labels },
                 Annotations = { config.Annotations },

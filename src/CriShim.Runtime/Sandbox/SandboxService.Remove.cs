@@ -1,4 +1,3 @@
-using CriShim.Native;
 using CriShim.Protocol.V1;
 using CriShim.Runtime.Daemon;
 using Microsoft.Extensions.Logging;
@@ -38,8 +37,7 @@ public sealed partial class SandboxService
     private async Task ReleaseHostResourcesAsync(string id)
     {
         var directory = DirectoryOf(id);
-        new NamespacePins(directory.Namespaces).Remove();
-        Mounts.Unmount(directory.Shm);
+        infra.Release(directory);
         FaultPoint.Reach("remove-pod.after-pins");
         await RemoveCgroupsAsync(id);
         FaultPoint.Reach("remove-pod.after-cgroups");

@@ -29,7 +29,7 @@ public sealed partial class SandboxService
             }
             if (record.Pause.Pid > 0)
             {
-                Processes.Signal(record.Pause, Signals.SIGKILL);
+                infra.Signal(record.Pause, Signals.SIGKILL);
             }
             // A sandbox-init still running (it joins the cgroup first) could pin a pod without pause after its pins went.
             await Task.Run(() => cgroups.Kill(record.CgroupPath));

@@ -14,9 +14,6 @@ namespace CriShim.Runtime.Sandbox;
 
 public sealed partial class SandboxService
 {
-    /// <summary>Size of a pod's /dev/shm, as Docker and containerd default it.</summary>
-    private const string ShmOptions = "mode=1777,size=65536k";
-
     /// <summary>
     /// Creates the pod: validation, name reservation, the record (creating), cgroup, state dir and files,
     /// /dev/shm, namespaces and pause (only where <see cref="PodInfra.NeedsPause"/>), pins, then the network. On any failure <see cref="RollBackAsync"/>
@@ -47,7 +44,14 @@ public sealed partial class SandboxService
             throw new AlreadyExistsException($"pod sandbox name {name} is already reserved for sandbox {existing}");
         }
         await using var undo = new CleanupStack(log);
-        undo.Push("release the pod name", () => store.Names.Release(name, id));
+        // The name goes with the record: a rollback that failed leaves both for RemovePodSandbox (as containerd does).
+        undo.Push("release the pod name", () =>
+        {
+            if (store.FindAny(id) is null)
+            {
+                store.Names.Release(name, id);
+            }
+        });
         using var held = await _locks.LockAsync(id, CancellationToken.None);
         FaultPoint.Reach("run-pod.start");
         steps.Step("validate");
@@ -83,15 +87,14 @@ public sealed partial class SandboxService
         PodFiles.Write(directory, config, hostNetwork);
         if (namespaces.HasFlag(NamespaceKinds.Ipc))
         {
-            Mounts.Tmpfs(directory.Shm, ShmOptions);
+            infra.MountShm(directory);
         }
         FaultPoint.Reach("run-pod.after-dirs");
         steps.Step("state files and shm");
 
         // sandbox-init puts itself, and so pause, into the cgroup first: until its pid is recorded, killing the cgroup finds pause.
         // Without pause it pins the namespaces itself (they would end with it); the rollback removes the pins either way.
-        var pins = new NamespacePins(directory.Namespaces);
-        var pause = await launcher.StartAsync(handler.Helper, directory, new SandboxInitRequest
+        var pause = await infra.StartAsync(handler.Helper, directory, new SandboxInitRequest
         {
             Namespaces = namespaces,
             Hostname = hostNetwork ? null : config.Hostname,
@@ -107,7 +110,7 @@ public sealed partial class SandboxService
             store.Update(id, r => r with { Pause = pause });
             steps.Step("record pause");
             FaultPoint.Reach("run-pod.after-pause");
-            pins.Pin(pause.Pid, namespaces);
+            infra.Pin(directory, pause, namespaces);
             steps.Step("pins");
         }
         FaultPoint.Reach("run-pod.after-pins");
@@ -116,7 +119,7 @@ public sealed partial class SandboxService
         PodNetworkResult? attached = null;
         if (!hostNetwork)
         {
-            attached = await network.SetUpAsync(NetworkRequest(id, pins.PathOf(NamespaceKinds.Network), config), cancel);
+            attached = await network.SetUpAsync(NetworkRequest(id, new NamespacePins(directory.Namespaces).PathOf(NamespaceKinds.Network), config), cancel);
             FaultPoint.Reach("run-pod.after-cni");
         }
         FaultPoint.Reach("run-pod.before-record");

@@ -22,7 +22,7 @@ public sealed partial class SandboxService
     public PodSandboxStatsResponse Stats(string idOrPrefix)
     {
         var record = store.Resolve(idOrPrefix) ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
-        if (PodSandboxStatuses.StateOf(record, DirectoryOf(record.Id)) != PodSandboxState.SandboxReady)
+        if (PodSandboxStatuses.StateOf(record, IsHeld(record)) != PodSandboxState.SandboxReady)
         {
             throw new UnavailableException($"pod sandbox {record.Id} is not ready: a stopped pod has no stats");
         }

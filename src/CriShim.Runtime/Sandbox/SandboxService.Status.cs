@@ -12,7 +12,7 @@ public sealed partial class SandboxService
     {
         var record = store.Resolve(idOrPrefix)
             ?? throw new NotFoundException($"pod sandbox {idOrPrefix} not found");
-        var response = new PodSandboxStatusResponse { Status = PodSandboxStatuses.Of(record, DirectoryOf(record.Id)) };
+        var response = new PodSandboxStatusResponse { Status = PodSandboxStatuses.Of(record, IsHeld(record)) };
         if (verbose)
         {
             response.Info.Add("info", VerboseInfo(record));
@@ -20,7 +20,7 @@ public sealed partial class SandboxService
         return response;
     }
 
-    private bool IsHeld(PodSandboxRecord record) => PodInfra.IsHeld(record, DirectoryOf(record.Id));
+    private bool IsHeld(PodSandboxRecord record) => infra.IsHeld(record, DirectoryOf(record.Id));
 
     private string VerboseInfo(PodSandboxRecord record)
     {

@@ -45,13 +45,13 @@ public sealed partial class SandboxService
     }
 
     /// <summary>SIGTERM, then SIGKILL after the grace; a pause that is gone already is fine.</summary>
-    private static void StopPause(ProcessIdentity pause)
+    private void StopPause(ProcessIdentity pause)
     {
-        if (pause.Pid <= 0 || !Processes.Signal(pause, Signals.SIGTERM) || Processes.WaitForExit(pause, PauseGrace))
+        if (pause.Pid <= 0 || !infra.Signal(pause, Signals.SIGTERM) || infra.WaitForExit(pause, PauseGrace))
         {
             return;
         }
-        Processes.Signal(pause, Signals.SIGKILL);
-        Processes.WaitForExit(pause, PauseGrace);
+        infra.Signal(pause, Signals.SIGKILL);
+        infra.WaitForExit(pause, PauseGrace);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using CriShim.Native;
 using CriShim.Runtime.Cgroups;
 using Microsoft.Extensions.Logging;
 
@@ -30,8 +29,7 @@ public sealed partial class SandboxService
         {
             var directory = DirectoryOf(id);
             log.LogWarning("sweeping the state dir {Directory} (pins, /dev/shm) of a sandbox no record names", directory.Path);
-            new NamespacePins(directory.Namespaces).Remove();
-            Mounts.Unmount(directory.Shm);
+            infra.Release(directory);
             Directory.Delete(directory.Path, recursive: true);
         }
         foreach (var id in network.AttachedSandboxes().Where(id => store.FindAny(id) is null))

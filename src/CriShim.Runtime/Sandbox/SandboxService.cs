@@ -16,7 +16,7 @@ public sealed partial class SandboxService(
     DaemonConfig config,
     PodSandboxStore store,
     ICgroupManager cgroups,
-    PauseLauncher launcher,
+    IPodInfraRuntime infra,
     RuntimeHandlers handlers,
     IPodNetwork network,
     IPodContainers containers,

@@ -1,6 +1,7 @@
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Events;
+using CriShim.Runtime.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CriShim.Runtime.Tests.Container.Lifecycle;

@@ -6,17 +6,19 @@ using CriShim.Runtime.Errors;
 namespace CriShim.Runtime.Sandbox;
 
 /// <summary>
-/// Runs <c>crishim-runtime sandbox-init</c>, which creates the pod's namespaces and spawns pause, then
-/// exits; pause is therefore not the daemon's child and outlives it.
+/// The pod infrastructure on the host: <c>crishim-runtime sandbox-init</c>, which creates the pod's namespaces and
+/// spawns pause, then exits (pause is therefore not the daemon's child and outlives it); bind mounts pinning the
+/// namespaces; the /dev/shm tmpfs; pause signalled and awaited through pidfds.
 /// </summary>
-public sealed class PauseLauncher
+public sealed class PodInfraRuntime : IPodInfraRuntime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// Starts pause through <paramref name="helper"/> (the pod's runtime handler's) as <paramref name="request"/>
-    /// says; a request the kernel refuses (a sysctl) is InvalidArgument.
-    /// </summary>
+    /// <summary>Size of a pod's /dev/shm, as Docker and containerd default it.</summary>
+    private const string ShmOptions = "mode=1777,size=65536k";
+
+    public void MountShm(SandboxDirectory directory) => Mounts.Tmpfs(directory.Shm, ShmOptions);
+
     public async Task<ProcessIdentity> StartAsync(RuntimeHelperBinary helper, SandboxDirectory directory, SandboxInitRequest request)
     {
         await File.WriteAllBytesAsync(directory.InitRequest, JsonSerializer.SerializeToUtf8Bytes(request, HelperJsonContext.Default.SandboxInitRequest));
@@ -34,5 +36,20 @@ public sealed class PauseLauncher
         }
         return ProcessIdentity.Find(response.PausePid)
             ?? throw new IOException($"pause (pid {response.PausePid}) exited right after it started");
+    }
+
+    public void Pin(SandboxDirectory directory, ProcessIdentity pause, NamespaceKinds kinds) =>
+        new NamespacePins(directory.Namespaces).Pin(pause.Pid, kinds);
+
+    public bool IsHeld(PodSandboxRecord record, SandboxDirectory directory) => PodInfra.IsHeld(record, directory);
+
+    public bool Signal(ProcessIdentity pause, int signal) => Processes.Signal(pause, signal);
+
+    public bool WaitForExit(ProcessIdentity pause, TimeSpan timeout) => Processes.WaitForExit(pause, timeout);
+
+    public void Release(SandboxDirectory directory)
+    {
+        new NamespacePins(directory.Namespaces).Remove();
+        Mounts.Unmount(directory.Shm);
     }
 }

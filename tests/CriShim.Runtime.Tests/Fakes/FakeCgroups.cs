@@ -2,11 +2,11 @@ using CriShim.Contract;
 using CriShim.Native;
 using CriShim.Runtime.Cgroups;
 
-namespace CriShim.Runtime.Tests.Container.Lifecycle;
+namespace CriShim.Runtime.Tests.Fakes;
 
 /// <summary>
 /// Cgroups as directories under a scratch root, each with the <c>cgroup.procs</c> file the runtime writes its pids to:
-/// what the lifecycle asks of the kernel, without root. Kill really kills the processes listed. Shared by the daemon
+/// what the container and sandbox services ask of the kernel, without root. Kill really kills the processes listed. Shared by the daemon
 /// instances of one test, as the kernel's cgroups outlive a daemon restart.
 /// </summary>
 internal sealed class FakeCgroups(string root) : ICgroupManager
