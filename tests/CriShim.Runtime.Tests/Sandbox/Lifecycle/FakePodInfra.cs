@@ -62,7 +62,7 @@ internal sealed class FakePodInfra : IPodInfraRuntime, IDisposable
             _processes.Add(process);
             _pauses.Add(pause);
         }
-        await File.AppendAllTextAsync(request.CgroupProcsFiles[0], $"{pause.Pid}\n");
+        await File.AppendAllTextAsync(Path.Combine(request.Cgroups[0].Directory, CgroupFileNames.Procs), $"{pause.Pid}\n");
         return await AnswerAsync(pause);
     }
 
