@@ -1,4 +1,5 @@
 using CriShim.NativeTests.Infrastructure;
+using CriShim.Runtime.Cgroups;
 using CriShim.Runtime.Configuration;
 using CriShim.Runtime.Container;
 using CriShim.Runtime.Daemon;
@@ -24,7 +25,7 @@ internal static class RuntimeStreamingView
         var helper = new ContainerRuntimeHelper(new RuntimeHandlers(config, binary));
         var tracker = new ContainerTracker(config, new ContainerStore(Path.Combine(config.Root, "containers"), NullLogger.Instance), sandboxes,
             new ContainerEventBroadcaster(NullLogger<ContainerEventBroadcaster>.Instance), NullLogger<ContainerTracker>.Instance);
-        var containers = new ContainerExec(tracker, helper);
+        var containers = new ContainerExec(tracker, helper, CgroupHierarchy.Detect(NullLogger<ICgroupManager>.Instance));
         return new ContainerStreaming(config, containers, sandboxes, helper, binary);
     }
 }

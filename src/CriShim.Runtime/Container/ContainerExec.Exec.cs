@@ -81,7 +81,7 @@ public sealed partial class ContainerExec
     }
 
     /// <summary>The container's own process spec with the exec's argv and stdio, aimed at its running init process.</summary>
-    private static ExecSpec ExecSpecFor(StoredContainer container, IReadOnlyList<string> command, bool tty, bool stdin)
+    private ExecSpec ExecSpecFor(StoredContainer container, IReadOnlyList<string> command, bool tty, bool stdin)
     {
         var spec = container.Details.Spec
             ?? throw new IOException($"the spec of container {container.Id} ({container.Record.SpecFile}) could not be read when it was loaded");
@@ -90,7 +90,8 @@ public sealed partial class ContainerExec
             ContainerPid = container.Status.Pid,
             ContainerStartTime = container.Status.PidStartTime,
             Process = spec.Process with { Args = command.ToList(), Tty = tty, Stdin = stdin, StdinOnce = false },
-            Cgroups = spec.Cgroups,
+            // From the record, not the stored spec: a container started by an older crishim has its cgroups there under another name.
+            Cgroups = cgroups.Placements(container.Record.CgroupPath),
             StageFiles = spec.StageFiles,
         };
     }
