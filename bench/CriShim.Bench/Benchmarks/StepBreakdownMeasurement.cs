@@ -79,9 +79,7 @@ public sealed partial class StepBreakdownMeasurement(int calls)
         {
             return null;
         }
-        var steps = match.Groups["steps"].Value.Split(", ")
-            .Select(s => StepItem().Match(s))
-            .Where(m => m.Success)
+        var steps = StepItem().Matches(match.Groups["steps"].Value)
             .Select(m => (m.Groups["name"].Value, double.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture)))
             .ToList();
         var total = steps.FindLast(s => s.Item1 == "total");
@@ -91,6 +89,7 @@ public sealed partial class StepBreakdownMeasurement(int calls)
     [GeneratedRegex(@"^(?<operation>\w+) \S+ steps: (?<steps>.*)$")]
     private static partial Regex StepsLine();
 
-    [GeneratedRegex(@"^(?<name>.+) (?<ms>[0-9.]+) ms$")]
+    /// <summary>One "name 1.2 ms" of the list; a name may hold ", " itself ("container-start, monitor and init").</summary>
+    [GeneratedRegex(@"(?:^|, )(?<name>.+?) (?<ms>[0-9]+(?:\.[0-9]+)?) ms(?=, |$)")]
     private static partial Regex StepItem();
 }
