@@ -17,6 +17,9 @@ public sealed record BenchOptions
     /// <summary>Pod cycles for the daemon leak measurement (RSS and fds sampled along the way).</summary>
     public int Cycles { get; init; } = 1000;
 
+    /// <summary>Pods started with the daemon at debug, for the step breakdown.</summary>
+    public int StepCalls { get; init; } = 20;
+
     /// <summary>When set, only benchmarks whose name contains this text run ("density" for the memory measurement).</summary>
     public string? Only { get; init; }
 
@@ -30,11 +33,11 @@ public sealed record BenchOptions
 
     public const string Usage = """
         usage: crishim-bench [--quick] [--samples N] [--pods N] [--cycles N] [--only TEXT] [--bin-dir DIR] [--results DIR]
-          --quick      few samples, 10 listed containers, 5 density pods, 50 pod cycles
+          --quick      few samples, 10 listed containers, 5 density pods, 50 pod cycles, 5 step-breakdown pods
           --samples N  measured samples per operation (default 30; pulls: a third)
           --pods N     pods for the density measurement (default 30)
           --cycles N   create/start/stop/remove pod cycles for crishim's leak measurement (default 1000)
-          --only TEXT  run only the benchmarks whose name contains TEXT (e.g. "pod", "list", "density", "cycles")
+          --only TEXT  run only the benchmarks whose name contains TEXT (e.g. "pod", "list", "density", "steps", "cycles")
           --bin-dir    where crishim and crishim-runtime are (default: out/bin of the checkout)
           --results    where results JSON and SVG go (default: bench/results of the checkout)
         """;
@@ -52,7 +55,7 @@ public sealed record BenchOptions
             switch (args[i])
             {
                 case "--quick":
-                    options = options with { Quick = true, Warmup = 1, Samples = 5, PullSamples = 3, ListContainers = 10, DensityPods = 5, Cycles = 50 };
+                    options = options with { Quick = true, Warmup = 1, Samples = 5, PullSamples = 3, ListContainers = 10, DensityPods = 5, Cycles = 50, StepCalls = 5 };
                     break;
                 case "--samples":
                     var samples = Positive(Value());

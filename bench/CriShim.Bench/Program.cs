@@ -111,6 +111,12 @@ try
         density.Add(await new DensityMeasurement(options.DensityPods).RunAsync(workload, idleRss[workload.Runtime.Name], cancel));
     }
 
+    var steps = new List<OperationSteps>();
+    foreach (var workload in workloads.Where(w => w.Runtime is CrishimRuntime && options.Includes(StepBreakdownMeasurement.Name)))
+    {
+        steps.AddRange(await new StepBreakdownMeasurement(options.StepCalls).RunAsync(workload, (CrishimRuntime)workload.Runtime, cancel));
+    }
+
     var cycles = new List<CycleSample>();
     foreach (var workload in workloads.Where(w => w.Runtime.Name == "crishim" && options.Includes(CycleLeakMeasurement.Name)))
     {
@@ -123,14 +129,27 @@ try
     // The table and chart compare operations and density; a run of the cycles alone has none of them.
     if (operations.Count + density.Count > 0)
     {
-        var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density);
+        var report = new BenchReport(started, options, runtimes.ToDictionary(r => r.Name, r => r.Version), "containerd", "crishim", operations, density)
+        {
+            Steps = steps,
+        };
         Console.WriteLine();
         Console.Write(ResultTable.Render(report));
+        if (steps.Count > 0)
+        {
+            Console.WriteLine();
+            Console.Write(StepTable.Render(steps));
+        }
         Console.WriteLine();
         Console.Write(TargetTable.Render(report));
         await File.WriteAllTextAsync(stem + ".json", ResultsJson.Render(report));
         await File.WriteAllTextAsync(stem + ".svg", SvgChart.Render(report));
         Console.WriteLine($"\nraw samples: {stem}.json\nchart:       {stem}.svg");
+    }
+    else if (steps.Count > 0)
+    {
+        Console.WriteLine();
+        Console.Write(StepTable.Render(steps));
     }
     if (cycles.Count > 0)
     {

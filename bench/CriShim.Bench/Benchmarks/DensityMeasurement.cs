@@ -11,6 +11,9 @@ public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
 
     public long DaemonPss { get; init; }
 
+    /// <summary>The daemon's resident anonymous memory (its heaps); the rest of its RSS is mapped files (code).</summary>
+    public long DaemonAnonymous { get; init; }
+
     /// <summary>Daemon plus per-pod and per-container processes (pause, shims, monitors); not the workloads.</summary>
     public int Processes { get; init; }
 
@@ -34,8 +37,8 @@ public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
     public long PssPerPodWithoutDaemon => (TotalPss - DaemonPss) / Pods;
 }
 
-/// <summary>The memory of all processes of one kind, named by program and mode.</summary>
-public sealed record ProcessKindMemory(string Kind, int Count, long Rss, long Pss);
+/// <summary>The memory of all processes of one kind, named by program and mode: sums, and the threads of all of them.</summary>
+public sealed record ProcessKindMemory(string Kind, int Count, long Rss, long Pss, long Anonymous, int Threads);
 
 /// <summary>
 /// Density: N pods, each running one sleep container, on one runtime at a time; then the summed RSS
@@ -66,12 +69,14 @@ public sealed class DensityMeasurement(int pods)
             {
                 DaemonRss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ResidentBytes(),
                 DaemonPss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ProportionalBytes(),
+                DaemonAnonymous = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).AnonymousBytes(),
                 Processes = processes.Count,
                 TotalRss = processes.Sum(p => p.ResidentBytes()),
                 TotalPss = processes.Sum(p => p.ProportionalBytes()),
                 ByKind = processes
                     .GroupBy(KindOf)
-                    .Select(g => new ProcessKindMemory(g.Key, g.Count(), g.Sum(p => p.ResidentBytes()), g.Sum(p => p.ProportionalBytes())))
+                    .Select(g => new ProcessKindMemory(g.Key, g.Count(), g.Sum(p => p.ResidentBytes()), g.Sum(p => p.ProportionalBytes()),
+                        g.Sum(p => p.AnonymousBytes()), g.Sum(p => p.Threads())))
                     .OrderBy(k => k.Kind, StringComparer.Ordinal)
                     .ToList(),
             };

@@ -21,14 +21,22 @@ public sealed record HostProcess(int Pid, int ParentPid, string Executable, IRea
         CommandLine.Any(a => a.Contains(text, StringComparison.Ordinal)) || Cgroups.Contains(text, StringComparison.Ordinal);
 
     /// <summary>VmRSS in bytes, 0 when the process is gone.</summary>
-    public long ResidentBytes() => StatusField("VmRSS:");
+    public long ResidentBytes() => StatusField("VmRSS:") * 1024;
 
     /// <summary>Proportional set size in bytes (shared pages split among their users), 0 when gone.</summary>
-    public long ProportionalBytes()
+    public long ProportionalBytes() => RollupField("Pss:");
+
+    /// <summary>Resident anonymous memory in bytes (heaps, stacks; never shared with another program), 0 when gone.</summary>
+    public long AnonymousBytes() => RollupField("Anonymous:");
+
+    /// <summary>The process's thread count, 0 when gone.</summary>
+    public int Threads() => (int)StatusField("Threads:");
+
+    private long RollupField(string name)
     {
         try
         {
-            return KilobytesField(File.ReadAllLines($"/proc/{Pid}/smaps_rollup"), "Pss:");
+            return Field(File.ReadAllLines($"/proc/{Pid}/smaps_rollup"), name) * 1024;
         }
         catch (IOException)
         {
@@ -40,7 +48,7 @@ public sealed record HostProcess(int Pid, int ParentPid, string Executable, IRea
     {
         try
         {
-            return KilobytesField(File.ReadAllLines($"/proc/{Pid}/status"), name);
+            return Field(File.ReadAllLines($"/proc/{Pid}/status"), name);
         }
         catch (IOException)
         {
@@ -48,10 +56,11 @@ public sealed record HostProcess(int Pid, int ParentPid, string Executable, IRea
         }
     }
 
-    private static long KilobytesField(string[] lines, string name)
+    /// <summary>The number after <paramref name="name"/> (memory fields count kB), 0 when absent.</summary>
+    private static long Field(string[] lines, string name)
     {
         var line = lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line[name.Length..].Trim().Split(' ')[0]) * 1024;
+        return line is null ? 0 : long.Parse(line[name.Length..].Trim().Split(' ')[0]);
     }
 
     private static HostProcess? TryRead(int pid)

@@ -11,4 +11,8 @@ public sealed record BenchReport(
     string Baseline,
     string Candidate,
     IReadOnlyList<OperationResult> Operations,
-    IReadOnlyList<DensityResult> Density);
+    IReadOnlyList<DensityResult> Density)
+{
+    /// <summary>crishim's own steps of a pod and container start, from its debug log; empty when not measured.</summary>
+    public IReadOnlyList<OperationSteps> Steps { get; init; } = [];
+}

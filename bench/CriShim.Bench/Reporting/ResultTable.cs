@@ -54,10 +54,11 @@ public static class ResultTable
         foreach (var density in report.Density.Where(d => d.ByKind.Count > 0))
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"{density.Runtime} processes with {density.Pods} pods (RSS / PSS each, MiB):");
+            text.AppendLine(CultureInfo.InvariantCulture, $"{density.Runtime} processes with {density.Pods} pods (each: RSS / PSS / anonymous MiB, threads):");
             foreach (var kind in density.ByKind)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"  {kind.Count,4} x {kind.Kind,-34}{Mib(kind.Rss / kind.Count),8} / {Mib(kind.Pss / kind.Count)}");
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"  {kind.Count,4} x {kind.Kind,-34}{Mib(kind.Rss / kind.Count),8} / {Mib(kind.Pss / kind.Count)} / {Mib(kind.Anonymous / kind.Count)}, {kind.Threads / kind.Count}");
             }
         }
         var errors = report.Operations

@@ -28,6 +28,7 @@ public static class ResultsJson
                 ["pods"] = d.Pods,
                 ["daemon_idle_rss_bytes"] = d.DaemonIdleRss,
                 ["daemon_rss_bytes"] = d.DaemonRss,
+                ["daemon_anonymous_bytes"] = d.DaemonAnonymous,
                 ["processes"] = d.Processes,
                 ["total_rss_bytes"] = d.TotalRss,
                 ["total_pss_bytes"] = d.TotalPss,
@@ -40,9 +41,18 @@ public static class ResultsJson
                     ["count"] = k.Count,
                     ["rss_bytes"] = k.Rss,
                     ["pss_bytes"] = k.Pss,
+                    ["anonymous_bytes"] = k.Anonymous,
+                    ["threads"] = k.Threads,
                 }).ToArray()),
                 ["unavailable"] = d.Unavailable,
                 ["error"] = d.Error,
+            }).ToArray()),
+            ["steps"] = new JsonArray(report.Steps.Select(o => (JsonNode?)new JsonObject
+            {
+                ["operation"] = o.Operation,
+                ["calls"] = o.Calls,
+                ["total_median_ms"] = o.Total,
+                ["step_medians_ms"] = new JsonObject(o.Steps.Select(s => KeyValuePair.Create(s.Step, (JsonNode?)s.Milliseconds))),
             }).ToArray()),
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -50,6 +50,9 @@ public abstract class BenchRuntime : IAsyncDisposable
     /// <summary>What the daemon wrote lately, for error messages.</summary>
     public string LogTail => _log.Tail();
 
+    /// <summary>The daemon's stdout and stderr, as they arrive.</summary>
+    public LogBuffer Log => _log;
+
     public static string SocketPath(string directory, string name) => Path.Combine(directory, $"{name}.sock");
 
     /// <summary>Writes the daemon's configuration and returns how to start it.</summary>

@@ -11,13 +11,34 @@ namespace CriShim.Bench.Runtimes;
 public sealed class CrishimRuntime(string binDir, string directory, BenchNetwork network, string cgroupRoot)
     : BenchRuntime("crishim", directory, network, cgroupRoot)
 {
+    private static readonly TimeSpan ReloadTimeout = TimeSpan.FromSeconds(10);
+
     private string RuntimeHelper => Path.Combine(binDir, "crishim-runtime");
+
+    private string ConfigFile => Path.Combine(Directory, "crishim.toml");
+
+    /// <summary>
+    /// Switches the running daemon's log level as an operator does: the configuration file, then SIGHUP. Returns once the
+    /// daemon logged the reload, so every line it logged before is in <see cref="BenchRuntime.Log"/> too.
+    /// </summary>
+    public async Task SetLogLevelAsync(string level, CancellationToken cancel)
+    {
+        var reloaded = Log.NextLine(line => line.Contains("configuration reloaded", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(ConfigFile, Config(level), cancel);
+        if (Tmds.Linux.LibC.kill(DaemonPid, Tmds.Linux.LibC.SIGHUP) != 0)
+        {
+            throw new InvalidOperationException($"SIGHUP to crishim (pid {DaemonPid}) failed");
+        }
+        await reloaded.WaitAsync(ReloadTimeout, cancel);
+    }
+
+    /// <summary>The level is the file's, so SIGHUP can change it; everything else is given as flags.</summary>
+    private static string Config(string level) => $"# written by crishim-bench; everything but the log level is given as flags\nlog_level = \"{level}\"\n";
 
     protected override async Task<ProcessStartInfo> PrepareAsync(string sandboxImage, string registryHost)
     {
-        var config = Path.Combine(Directory, "crishim.toml");
         var registries = Path.Combine(Directory, "registries.conf");
-        await File.WriteAllTextAsync(config, "# written by crishim-bench; everything is given as flags\n");
+        await File.WriteAllTextAsync(ConfigFile, Config("info"));
         await File.WriteAllTextAsync(registries, $"""
             # The bench images are named after the local registry, which speaks plain HTTP.
             [[registry]]
@@ -28,13 +49,12 @@ public sealed class CrishimRuntime(string binDir, string directory, BenchNetwork
         {
             ArgumentList =
             {
-                "--config", config,
+                "--config", ConfigFile,
                 "--listen", Socket,
                 "--root", Path.Combine(Directory, "root"),
                 "--state", Path.Combine(Directory, "state"),
                 "--cni-conf-dir", Path.Combine(Directory, "net.d"),
                 "--registries-conf", registries,
-                "--log-level", "info",
             },
         };
     }
