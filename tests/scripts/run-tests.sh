@@ -47,7 +47,7 @@ done
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   awk -v project="$(basename "$trx" .trx)" 'BEGIN { RS = "<UnitTestResult " }
-    # Only the result tag itself: the last result runs on to the end of the file, into the summary's outcome.
+    # Only the result tag itself: the last result runs on to the end of the file, into the outcome of the summary.
     NR > 1 && substr($0, 1, index($0, ">")) ~ /outcome="(Failed|Error|Timeout|Aborted)"/ {
       name = ""; message = ""
       if (match($0, /testName="[^"]*"/)) name = substr($0, RSTART + 10, RLENGTH - 11)
