@@ -7,6 +7,9 @@ namespace CriShim.Bench.Benchmarks;
 /// <summary>What a runtime's own processes hold in memory with N one-container pods running.</summary>
 public sealed record DensityResult(string Runtime, int Pods, long DaemonIdleRss)
 {
+    /// <summary>The idle daemon's resident anonymous memory; the rest of its idle RSS is mapped files.</summary>
+    public long DaemonIdleAnonymous { get; init; }
+
     public long DaemonRss { get; init; }
 
     public long DaemonPss { get; init; }
@@ -50,9 +53,9 @@ public sealed class DensityMeasurement(int pods)
     /// <summary>Lets monitors and shims finish their start-up allocations before memory is read.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    public async Task<DensityResult> RunAsync(CriWorkload workload, long daemonIdleRss, CancellationToken cancel)
+    public async Task<DensityResult> RunAsync(CriWorkload workload, long daemonIdleRss, long daemonIdleAnonymous, CancellationToken cancel)
     {
-        var result = new DensityResult(workload.Runtime.Name, pods, daemonIdleRss);
+        var result = new DensityResult(workload.Runtime.Name, pods, daemonIdleRss) { DaemonIdleAnonymous = daemonIdleAnonymous };
         Console.Write($"  density: {pods} pods on {workload.Runtime.Name} ");
         try
         {

@@ -27,6 +27,7 @@ public static class ResultsJson
                 ["runtime"] = d.Runtime,
                 ["pods"] = d.Pods,
                 ["daemon_idle_rss_bytes"] = d.DaemonIdleRss,
+                ["daemon_idle_anonymous_bytes"] = d.DaemonIdleAnonymous,
                 ["daemon_rss_bytes"] = d.DaemonRss,
                 ["daemon_anonymous_bytes"] = d.DaemonAnonymous,
                 ["processes"] = d.Processes,
