@@ -104,7 +104,7 @@ public sealed class ContainerProcessScene : IAsyncDisposable
             ResolvConfPath = Path.Combine(Root, "resolv.conf"),
             HostnamePath = Path.Combine(Root, "hostname"),
             // The daemon's plan: the scene's own cgroups, the test process's in the other hierarchies.
-            Cgroups = CgroupView.Of(Controllers.Select(c => new CgroupPlacement { Hierarchy = c, Directory = CgroupDirectory(c, Name) }).ToList(), CgroupHierarchy.DefaultRoot),
+            Cgroups = new CgroupView(CgroupHierarchy.DefaultRoot).Of(Controllers.Select(c => new CgroupPlacement { Hierarchy = c, Directory = CgroupDirectory(c, Name) }).ToList()),
             OomKillCounter = new OomKillCounter { Directory = CgroupDirectory("memory", Name), Unified = false },
             LogPath = Path.Combine(directory, "container.log"),
         };

@@ -8,11 +8,16 @@ namespace CriShim.Runtime.Cgroups;
 /// hierarchy crishim placed it in, and in every other hierarchy mounted there the cgroup it inherits, the daemon's
 /// (the monitor leaves only the placed ones).
 /// </summary>
-public static class CgroupView
+/// <param name="root">Where the hierarchies are mounted: /sys/fs/cgroup, which the container's view mirrors.</param>
+public sealed class CgroupView(string root)
 {
-    /// <summary>From the daemon's own mount table and <c>/proc/self/cgroup</c>.</summary>
-    public static IReadOnlyList<CgroupPlacement> Of(IReadOnlyList<CgroupPlacement> placed, string root) =>
-        Plan(placed, MountTable.Read(), File.ReadAllLines("/proc/self/cgroup"), root);
+    /// <summary>The cgroup mounts do not change while the daemon runs: the mount table is read once, not at every CreateContainer.</summary>
+    private readonly Lazy<IReadOnlyList<MountTableEntry>> _mounts =
+        new(() => MountTable.Read().Where(m => m.FileSystemType is "cgroup" or "cgroup2").ToList());
+
+    /// <summary>From the daemon's mount table and its <c>/proc/self/cgroup</c> now (the monitor inherits those memberships).</summary>
+    public IReadOnlyList<CgroupPlacement> Of(IReadOnlyList<CgroupPlacement> placed) =>
+        Plan(placed, _mounts.Value, File.ReadAllLines("/proc/self/cgroup"), root);
 
     /// <param name="placed">The container's cgroups (<see cref="ICgroupManager.Placements"/>), named relative to <paramref name="root"/>.</param>
     /// <param name="mounts">The daemon's mount table.</param>

@@ -13,6 +13,7 @@ public sealed class CgroupV1Manager : ICgroupManager
         ["cpu", "cpuacct", "cpuset", "memory", "pids", "hugetlb", "blkio", "devices", "freezer", "net_cls", "net_prio", "perf_event", "systemd", "unified"];
 
     private readonly string _root;
+    private readonly CgroupView _view;
 
     /// <summary>
     /// Hierarchy mount points by controller name, symlinks resolved: co-mounted controllers share one
@@ -23,6 +24,7 @@ public sealed class CgroupV1Manager : ICgroupManager
     public CgroupV1Manager(string root)
     {
         _root = root;
+        _view = new CgroupView(root);
         _mounts = Known
             .Select(c => (Controller: c, Directory: Path.Combine(root, c)))
             .Where(m => Directory.Exists(m.Directory) && Mounts.FileSystemType(m.Directory) != Mounts.FileSystemType(root))
@@ -68,7 +70,7 @@ public sealed class CgroupV1Manager : ICgroupManager
     public IReadOnlyList<CgroupPlacement> Placements(string path) =>
         Hierarchies.Select(m => new CgroupPlacement { Hierarchy = Path.GetRelativePath(_root, m), Directory = CgroupPath.In(m, path) }).ToList();
 
-    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => CgroupView.Of(Placements(path), _root);
+    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => _view.Of(Placements(path));
 
     public OomKillCounter? OomKillCounter(string path) =>
         _mounts.TryGetValue("memory", out var memory) ? new OomKillCounter { Directory = CgroupPath.In(memory, path), Unified = false } : null;

@@ -8,6 +8,8 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
 {
     private static readonly string[] Wanted = ["cpuset", "cpu", "io", "memory", "hugetlb", "pids"];
 
+    private readonly CgroupView _view = new(root);
+
     public CgroupVersion Version => CgroupVersion.V2;
 
     public IReadOnlyList<string> MissingControllers =>
@@ -36,7 +38,7 @@ public sealed class CgroupV2Manager(string root) : ICgroupManager
     /// <summary>One tree, mounted at the root: the container's /sys/fs/cgroup is its own cgroup.</summary>
     public IReadOnlyList<CgroupPlacement> Placements(string path) => [new CgroupPlacement { Hierarchy = "", Directory = CgroupPath.In(root, path) }];
 
-    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => CgroupView.Of(Placements(path), root);
+    public IReadOnlyList<CgroupPlacement> ContainerView(string path) => _view.Of(Placements(path));
 
     /// <summary>memory.events is there whenever the parent delegates the memory controller; without it nothing is counted.</summary>
     public OomKillCounter? OomKillCounter(string path) => new() { Directory = CgroupPath.In(root, path), Unified = true };
