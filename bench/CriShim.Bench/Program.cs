@@ -74,8 +74,7 @@ try
         Console.WriteLine($"  {runtime.Name}: {runtime.Version}, pid {runtime.DaemonPid}, bridge {runtime.Network.Bridge} {runtime.Network.Subnet}");
     }
     await Task.Delay(TimeSpan.FromSeconds(2), cancel);
-    var idle = runtimes.ToDictionary(r => r.Name, r => HostProcess.Snapshot().Single(p => p.Pid == r.DaemonPid));
-    var idleMemory = idle.ToDictionary(kv => kv.Key, kv => (Rss: kv.Value.ResidentBytes(), Anonymous: kv.Value.AnonymousBytes()));
+    var idleMemory = runtimes.ToDictionary(r => r.Name, r => HostProcess.Snapshot().Single(p => p.Pid == r.DaemonPid).Memory());
 
     var workloads = runtimes.Select(r => new CriWorkload(r, images.Busybox)).ToList();
     foreach (var workload in workloads)
@@ -109,8 +108,7 @@ try
     var density = new List<DensityResult>();
     foreach (var workload in workloads.Where(_ => options.Includes("density")))
     {
-        var (rss, anonymous) = idleMemory[workload.Runtime.Name];
-        density.Add(await new DensityMeasurement(options.DensityPods).RunAsync(workload, rss, anonymous, cancel));
+        density.Add(await new DensityMeasurement(options.DensityPods).RunAsync(workload, idleMemory[workload.Runtime.Name], cancel));
     }
 
     var steps = new List<OperationSteps>();

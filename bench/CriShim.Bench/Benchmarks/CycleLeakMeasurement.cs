@@ -52,7 +52,7 @@ public sealed class CycleLeakMeasurement(int cycles)
     private static CycleSample Sample(CriWorkload workload, int cycle, System.Diagnostics.Stopwatch clock)
     {
         var pid = workload.Runtime.DaemonPid;
-        var rss = Host.HostProcess.Snapshot().Single(p => p.Pid == pid).ResidentBytes();
+        var rss = Host.HostProcess.Snapshot().Single(p => p.Pid == pid).Memory().Rss;
         var fds = Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
         return new CycleSample(cycle, rss, fds, clock.Elapsed.TotalSeconds);
     }

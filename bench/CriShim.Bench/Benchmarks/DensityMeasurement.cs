@@ -53,9 +53,9 @@ public sealed class DensityMeasurement(int pods)
     /// <summary>Lets monitors and shims finish their start-up allocations before memory is read.</summary>
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
-    public async Task<DensityResult> RunAsync(CriWorkload workload, long daemonIdleRss, long daemonIdleAnonymous, CancellationToken cancel)
+    public async Task<DensityResult> RunAsync(CriWorkload workload, ProcessMemory daemonIdle, CancellationToken cancel)
     {
-        var result = new DensityResult(workload.Runtime.Name, pods, daemonIdleRss) { DaemonIdleAnonymous = daemonIdleAnonymous };
+        var result = new DensityResult(workload.Runtime.Name, pods, daemonIdle.Rss) { DaemonIdleAnonymous = daemonIdle.Anonymous };
         Console.Write($"  density: {pods} pods on {workload.Runtime.Name} ");
         try
         {
@@ -67,19 +67,19 @@ public sealed class DensityMeasurement(int pods)
                 Console.Write('.');
             }
             await Task.Delay(Settle, cancel);
-            var processes = workload.Runtime.RuntimeProcesses(HostProcess.Snapshot());
+            var processes = workload.Runtime.RuntimeProcesses(HostProcess.Snapshot()).Select(p => (Process: p, Memory: p.Memory())).ToList();
+            var daemon = processes.Single(p => p.Process.Pid == workload.Runtime.DaemonPid).Memory;
             return result with
             {
-                DaemonRss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ResidentBytes(),
-                DaemonPss = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).ProportionalBytes(),
-                DaemonAnonymous = processes.Single(p => p.Pid == workload.Runtime.DaemonPid).AnonymousBytes(),
+                DaemonRss = daemon.Rss,
+                DaemonPss = daemon.Pss,
+                DaemonAnonymous = daemon.Anonymous,
                 Processes = processes.Count,
-                TotalRss = processes.Sum(p => p.ResidentBytes()),
-                TotalPss = processes.Sum(p => p.ProportionalBytes()),
+                TotalRss = processes.Sum(p => p.Memory.Rss),
+                TotalPss = processes.Sum(p => p.Memory.Pss),
                 ByKind = processes
-                    .GroupBy(KindOf)
-                    .Select(g => new ProcessKindMemory(g.Key, g.Count(), g.Sum(p => p.ResidentBytes()), g.Sum(p => p.ProportionalBytes()),
-                        g.Sum(p => p.AnonymousBytes()), g.Sum(p => p.Threads())))
+                    .GroupBy(p => KindOf(p.Process), p => p.Memory)
+                    .Select(g => new ProcessKindMemory(g.Key, g.Count(), g.Sum(m => m.Rss), g.Sum(m => m.Pss), g.Sum(m => m.Anonymous), g.Sum(m => m.Threads)))
                     .OrderBy(k => k.Kind, StringComparer.Ordinal)
                     .ToList(),
             };

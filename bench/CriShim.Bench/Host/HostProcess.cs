@@ -1,5 +1,11 @@
 namespace CriShim.Bench.Host;
 
+/// <summary>
+/// A process's memory in bytes: resident, proportional (shared pages split among their users), resident anonymous
+/// (heaps and stacks, never shared with another program); and its threads.
+/// </summary>
+public sealed record ProcessMemory(long Rss, long Pss, long Anonymous, int Threads);
+
 /// <summary>One process as /proc shows it: enough to tell whose it is and what memory it holds.</summary>
 public sealed record HostProcess(int Pid, int ParentPid, string Executable, IReadOnlyList<string> CommandLine, string Cgroups)
 {
@@ -20,39 +26,23 @@ public sealed record HostProcess(int Pid, int ParentPid, string Executable, IRea
     public bool Mentions(string text) =>
         CommandLine.Any(a => a.Contains(text, StringComparison.Ordinal)) || Cgroups.Contains(text, StringComparison.Ordinal);
 
-    /// <summary>VmRSS in bytes, 0 when the process is gone.</summary>
-    public long ResidentBytes() => StatusField("VmRSS:") * 1024;
-
-    /// <summary>Proportional set size in bytes (shared pages split among their users), 0 when gone.</summary>
-    public long ProportionalBytes() => RollupField("Pss:");
-
-    /// <summary>Resident anonymous memory in bytes (heaps, stacks; never shared with another program), 0 when gone.</summary>
-    public long AnonymousBytes() => RollupField("Anonymous:");
-
-    /// <summary>The process's thread count, 0 when gone.</summary>
-    public int Threads() => (int)StatusField("Threads:");
-
-    private long RollupField(string name)
+    /// <summary>What the process holds now, from one read of its status and one of its smaps_rollup; zeros when it is gone.</summary>
+    public ProcessMemory Memory()
     {
-        try
-        {
-            return Field(File.ReadAllLines($"/proc/{Pid}/smaps_rollup"), name) * 1024;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
+        var status = Lines("status");
+        var rollup = Lines("smaps_rollup");
+        return new ProcessMemory(Field(status, "VmRSS:") * 1024, Field(rollup, "Pss:") * 1024, Field(rollup, "Anonymous:") * 1024, (int)Field(status, "Threads:"));
     }
 
-    private long StatusField(string name)
+    private string[] Lines(string file)
     {
         try
         {
-            return Field(File.ReadAllLines($"/proc/{Pid}/status"), name);
+            return File.ReadAllLines($"/proc/{Pid}/{file}");
         }
         catch (IOException)
         {
-            return 0;
+            return [];
         }
     }
 

@@ -74,11 +74,15 @@ public sealed class LogBuffer
             {
                 _captured!.Add(line);
             }
-            foreach (var waiter in _waiters.Where(w => w.Wanted(line)).ToList())
+            _waiters.RemoveAll(w =>
             {
-                waiter.Seen.SetResult();
-                _waiters.Remove(waiter);
-            }
+                if (!w.Wanted(line))
+                {
+                    return false;
+                }
+                w.Seen.SetResult();
+                return true;
+            });
             _text.AppendLine(line);
             if (_text.Length > MaxChars)
             {
